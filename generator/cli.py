@@ -1,0 +1,154 @@
+"""`wanjia`: a thin command line over the pipeline's functions. Messages are for people, in Chinese;
+no traceback ever reaches the user (an unexpected failure is logged to the project's cache)."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .load import load_project
+from .problems import Failed, Problems
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's English usage errors, in Chinese
+        self.print_usage(sys.stderr)
+        message = (message.replace("the following arguments are required", "缺少参数")
+                   .replace("unrecognized arguments", "无法识别的参数")
+                   .replace("invalid choice", "无效的选项").replace("argument", "参数"))
+        self.exit(2, f"wanjia：错误：{message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="wanjia", description="万家：平安法治进万家的宣传资料库与网站生成工具")
+    p.add_argument("--version", action="version", version=f"wanjia {__version__}")
+    p.add_argument("-C", "--project", default=".", metavar="目录", help="乡镇项目所在目录（含 mkdocs.yml），默认当前目录")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="检查所有文件，列出全部问题")
+    c.add_argument("--strict", action="store_true", help="警告也算不通过（如有资料待审核）")
+    c.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
+
+    b = sub.add_parser("build", help="检查并生成网站（失败时保留原来的网站）")
+    b.add_argument("--strict", action="store_true", help="警告也算不通过")
+    b.add_argument("-d", "--site-dir", metavar="目录", help="网站输出目录，默认 site/")
+
+    s = sub.add_parser("serve", help="在本机预览网站，修改文件后自动刷新")
+    s.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
+    s.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+
+    sub.add_parser("schema", help="重新生成 data/schemas/ 下供编辑器使用的 JSON Schema")
+    return p
+
+
+def _print_problems(problems: Problems, strict: bool, fmt: str = "text") -> None:
+    if fmt == "json":
+        print(problems.as_json())
+        return
+    if problems.items:
+        print(problems.as_text(), file=sys.stderr)
+    n_err, n_warn = len(problems.errors), len(problems.warnings)
+    verdict = "未通过" if problems.failed(strict) else "通过"
+    print(f"检查{verdict}：{n_err} 个错误，{n_warn} 个警告", file=sys.stderr)
+
+
+def cmd_check(args) -> int:
+    _, problems = load_project(args.project)
+    _print_problems(problems, args.strict, args.format)
+    return 1 if problems.failed(args.strict) else 0
+
+
+def cmd_build(args) -> int:
+    from .plugin import build_site
+
+    root = Path(args.project).resolve()
+    project, problems = load_project(root)
+    if project is None or problems.failed(args.strict):
+        _print_problems(problems, args.strict)
+        print("网站没有生成，原来的网站保持不变。", file=sys.stderr)
+        return 1
+    if problems.warnings:
+        _print_problems(problems, args.strict)
+    site = build_site(root, (project, problems), strict=args.strict, site_dir=args.site_dir)
+    print(f"网站已生成：{site}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .plugin import serve_site
+
+    root = Path(args.project).resolve()
+    project, problems = load_project(root)
+    if project is None:
+        _print_problems(problems, False)
+        return 1
+    print(f"预览地址：http://{args.host}:{args.port}/ （按 Ctrl+C 停止）", file=sys.stderr)
+    serve_site(root, args.host, args.port)
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .schemas import write_schemas
+
+    for path in write_schemas(Path(args.project)):
+        print(f"已写入 {path}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "schema": cmd_schema}
+
+
+def _quiet_engine_logs() -> None:
+    # mkdocs speaks English at INFO level; keep its warnings, in one compact line each.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("网站引擎：%(message)s"))
+    handler.setLevel(logging.WARNING)
+    mk = logging.getLogger("mkdocs")
+    mk.handlers[:] = [handler]
+    mk.setLevel(logging.WARNING)
+    mk.propagate = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    _quiet_engine_logs()
+    root = Path(args.project)
+    if args.command != "schema" and not (root / "mkdocs.yml").exists():
+        print(f"wanjia：错误：{root.resolve()} 下没有 mkdocs.yml；请在乡镇项目目录中运行，或用 -C 指定目录",
+              file=sys.stderr)
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except Failed as e:
+        _print_problems(e.problems, False)
+        return 1
+    except KeyboardInterrupt:
+        print("已停止。", file=sys.stderr)
+        return 130
+    except Exception as e:  # an engine abort or our own bug: one line for the user, details in a log
+        return _report_unexpected(root, e)
+
+
+def _report_unexpected(root: Path, error: Exception) -> int:
+    from mkdocs.exceptions import Abort, PluginError
+
+    if isinstance(error, (Abort, PluginError)):
+        print(f"wanjia：网站生成失败：{error}；原来的网站保持不变。", file=sys.stderr)
+        return 1
+    log = root / ".cache" / "wanjia" / "last-error.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+        where = f"详细信息已写入 {log}"
+    except OSError:
+        where = "无法写入错误日志"
+    print(f"wanjia：内部错误（{type(error).__name__}: {error}）。{where}，请报告给维护人员。", file=sys.stderr)
+    return 3

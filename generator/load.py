@@ -1,0 +1,318 @@
+"""Stage 1: read a township's files, validate them and build the Project.
+
+Every problem is collected (never raised) so that `wanjia check` shows them all in one run.
+"""
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import model
+from .model import Campaign, Lesson, Material, Project
+from .problems import Pos, Problems, did_you_mean
+from .schema import INVALID, Ctx, RefUse, Type
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a township's files live, relative to the project root (the folder of mkdocs.yml)."""
+
+    root: Path
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def campaigns(self) -> Path:
+        return self.root / "campaigns"
+
+    def rel(self, path: Path) -> str:
+        return os.path.relpath(path, self.root).replace(os.sep, "/")
+
+
+# ---------------------------------------------------------------- reading
+def read_text(path: Path, shown: str, problems: Problems) -> str | None:
+    """The file's text, or None after reporting why it cannot be read as UTF-8 text."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        problems.error(Pos(shown), f"无法读取文件：{e.strerror}")
+        return None
+    if raw.startswith(BOM):
+        problems.error(Pos(shown), "文件开头有 BOM 标记；请用编辑器另存为“UTF-8（无 BOM）”")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        problems.error(Pos(shown, line, col),
+                       "文件不是 UTF-8 编码（可能是 GBK）；请用编辑器另存为“UTF-8（无 BOM）”")
+        return None
+    if not text.strip():
+        problems.error(Pos(shown), "文件是空的")
+        return None
+    return text
+
+
+def compose(text: str, ctx: Ctx):
+    """The YAML node tree; None for a document with no content; INVALID after reporting a
+    syntax error with its position."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = _YAML_PROBLEMS.get(e.problem or "", e.problem or "格式错误")
+        ctx.problems.error(Pos(ctx.path, line + ctx.line_offset, col), f"YAML 语法错误：{what}")
+    except yaml.YAMLError as e:  # e.g. a reader error on control characters
+        ctx.problems.error(Pos(ctx.path), f"YAML 语法错误：{e}")
+    return INVALID
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "这里不能出现冒号（若文字中含冒号，请给整段文字加引号）",
+    "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
+    "could not find expected ':'": "缺少冒号“:”",
+    "expected <block end>, but found '-'": "列表的缩进不一致",
+    "expected <block end>, but found '<block mapping start>'": "缩进不一致",
+    "found undefined alias": "引用了未定义的锚点",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
+    "found unknown escape character": "引号中有无法识别的转义字符",
+}
+
+
+def check_node(node: yaml.Node, root: Type, ctx: Ctx):
+    value = root.check(node, ctx)
+    return None if value is INVALID else value
+
+
+def load_yaml_file(path: Path, shown: str, root: Type, problems: Problems, refs: list[RefUse]):
+    text = read_text(path, shown, problems)
+    if text is None:
+        return None
+    ctx = Ctx(shown, problems, refs)
+    node = compose(text, ctx)
+    if node is None:
+        problems.error(Pos(shown), "文件里只有注释，没有内容")
+    if node is None or node is INVALID:
+        return None
+    return check_node(node, root, ctx)
+
+
+def split_front_matter(text: str, ctx: Ctx) -> tuple[yaml.Node, str] | None:
+    """(front matter node, Markdown body) of a page that must start with a `---` block."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        ctx.problems.error(Pos(ctx.path), "缺少头部信息：文件第一行应为 ---，下面写 id、title 等，再以 --- 结束")
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
+    except StopIteration:
+        ctx.problems.error(Pos(ctx.path), "头部信息没有结束：缺少第二个 --- 行")
+        return None
+    ctx.line_offset = 1
+    node = compose("\n".join(lines[1:end]), ctx)
+    if node is None:
+        ctx.problems.error(Pos(ctx.path, 2), "头部信息是空的")
+    if node is None or node is INVALID:
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        ctx.problems.error(ctx.pos(node), "头部信息应为“键: 值”的形式（键值表），实际不是")
+        return None
+    return node, "\n".join(lines[end + 1:])
+
+
+def load_page(path: Path, layout: Layout, root: Type, problems: Problems, refs: list[RefUse]):
+    shown = layout.rel(path)
+    text = read_text(path, shown, problems)
+    if text is None:
+        return None
+    ctx = Ctx(shown, problems, refs)
+    split = split_front_matter(text, ctx)
+    if split is None:
+        return None
+    node, body = split
+    meta = check_node(node, root, ctx)
+    if meta is None:
+        return None
+    return meta, body, ctx.pos(node), os.path.relpath(path, layout.docs).replace(os.sep, "/")
+
+
+def _tuples(values: dict) -> dict:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+
+
+# ---------------------------------------------------------------- the project
+def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
+    """Read and validate every file of the township at `root`.
+
+    Returns the Project (None when an error makes one impossible) and all problems found.
+    """
+    layout = Layout(Path(root).resolve())
+    problems = Problems()
+    refs: list[RefUse] = []
+
+    def data_file(name: str, root_type: Type):
+        path = layout.data / name
+        if not path.exists():
+            problems.error(Pos(f"data/{name}"), "缺少这个文件")
+            return None
+        return load_yaml_file(path, f"data/{name}", root_type, problems, refs)
+
+    groups = data_file("groups.yml", model.GROUPS_FILE) or []
+    topics = data_file("topics.yml", model.TOPICS_FILE) or []
+    audiences = data_file("audiences.yml", model.AUDIENCES_FILE) or []
+    township = data_file("township.yml", model.TOWNSHIP_FILE)
+
+    materials = _load_pages(layout, "materials", model.MATERIAL_META, problems, refs, _material)
+    lessons = _load_pages(layout, "lessons", model.LESSON_META, problems, refs, _lesson)
+    campaigns = _load_campaigns(layout, problems, refs)
+
+    ids = _check_unique(problems, groups=groups, topics=topics, audiences=audiences,
+                        materials=materials, lessons=lessons, campaigns=campaigns,
+                        villages=township.villages if township else [],
+                        grids=[g for v in township.villages for g in v.grids] if township else [],
+                        cadres=township.cadres if township else [],
+                        schools=township.schools if township else [])
+    ids["group-name"] = {g.name for g in groups}
+    _check_refs(refs, ids, problems)
+    for m in materials:
+        if m.group not in ids["group"]:
+            problems.error(Pos(f"docs/{m.src}"), f"资料所在文件夹「{m.group}」不是已知的分组"
+                           f"{did_you_mean(m.group, ids['group'])}（分组见 data/groups.yml）")
+        if m.review.status == "待审核":
+            problems.warning(m.review.pos, f"资料「{m.title}」仍待审核，正式发布前请由司法所审核")
+    for le in lessons:
+        if model.STAGES.get(le.stage) != le.src.split("/")[1]:
+            problems.error(le.pos, f"课程的学段「{le.stage}」与所在文件夹 {le.src.split('/')[1]} 不一致"
+                           f"（应放在 docs/lessons/{model.STAGES[le.stage]}/）")
+    if township:
+        _check_teams(township, problems)
+    if problems.errors or township is None:
+        return None, problems
+    project = Project(str(layout.root), township, tuple(groups), tuple(topics), tuple(audiences),
+                      tuple(materials), tuple(lessons), tuple(campaigns))
+    return project, problems
+
+
+def _material(meta: dict, body: str, pos: Pos, src: str) -> Material:
+    return Material(**_tuples(meta), group=src.split("/")[1] if src.count("/") >= 2 else "",
+                    src=src, body=body, pos=pos)
+
+
+def _lesson(meta: dict, body: str, pos: Pos, src: str) -> Lesson:
+    return Lesson(**_tuples(meta), src=src, body=body, pos=pos)
+
+
+def _load_pages(layout: Layout, section: str, root: Type, problems: Problems,
+                refs: list[RefUse], make) -> list:
+    """Every page under docs/<section>/<folder>/, in a stable order; index pages are free-form."""
+    out = []
+    base = layout.docs / section
+    for path in sorted(base.rglob("*.md")) if base.exists() else []:
+        rel = path.relative_to(base)
+        if path.name == "index.md":
+            continue
+        if len(rel.parts) != 2:
+            problems.error(Pos(layout.rel(path)),
+                           f"文件位置不对：应放在 docs/{section}/<分组文件夹>/<编号>.md")
+            continue
+        loaded = load_page(path, layout, root, problems, refs)
+        if loaded is None:
+            continue
+        meta, body, pos, src = loaded
+        record = make(meta, body, pos, src)
+        if record.id != path.stem:
+            problems.error(pos, f"编号「{record.id}」应与文件名「{path.stem}」一致")
+        out.append(record)
+    return out
+
+
+def _load_campaigns(layout: Layout, problems: Problems, refs: list[RefUse]) -> list[Campaign]:
+    out = []
+    paths = sorted(layout.campaigns.glob("*.y*ml")) if layout.campaigns.exists() else []
+    for path in paths:
+        shown = layout.rel(path)
+        campaign = load_yaml_file(path, shown, model.CAMPAIGN_FILE, problems, refs)
+        if campaign is None:
+            continue
+        if campaign.id != path.stem:
+            problems.error(Pos(shown), f"编号「{campaign.id}」应与文件名「{path.stem}」一致")
+        out.append(campaign)
+    return out
+
+
+def _check_unique(problems: Problems, **kinds) -> dict[str, set[str]]:
+    """Report ids defined twice (within a kind, across files) and return the ids of each kind."""
+    singular = {"groups": "group", "topics": "topic", "audiences": "audience", "materials": "material",
+                "lessons": "lesson", "campaigns": "campaign", "villages": "village", "grids": "grid",
+                "cadres": "cadre", "schools": "school"}
+    names = {"group": "分组", "topic": "主题", "audience": "宣传对象", "material": "资料", "lesson": "课程",
+             "campaign": "活动", "village": "村", "grid": "网格", "cadre": "干部", "school": "学校"}
+    ids: dict[str, set[str]] = {}
+    for plural, records in kinds.items():
+        kind = singular[plural]
+        first: dict[str, Pos] = {}
+        for record in records:
+            if record.id in first:
+                problems.error(record.pos, f"{names[kind]}编号「{record.id}」重复：已在 {first[record.id]} 定义过")
+            else:
+                first[record.id] = record.pos
+        ids[kind] = set(first)
+    return ids
+
+
+_REF_NAMES = {"topic": ("主题", "data/topics.yml"), "audience": ("宣传对象", "data/audiences.yml"),
+              "cadre": ("干部", "data/township.yml 的 cadres"), "village": ("村", "data/township.yml 的 villages"),
+              "material": ("资料", "docs/materials/"), "school": ("学校", "data/township.yml 的 schools"),
+              "group-name": ("分组", "data/groups.yml"), "grid": ("网格", "data/township.yml 的 grids")}
+
+
+def _check_refs(refs: list[RefUse], ids: dict[str, set[str]], problems: Problems) -> None:
+    for ref in refs:
+        known = ids.get(ref.kind, set())
+        if ref.value not in known:
+            name, where = _REF_NAMES[ref.kind]
+            problems.error(ref.pos, f"未知的{name}编号「{ref.value}」{did_you_mean(ref.value, known)}"
+                                    f"（{name}编号见 {where}）")
+
+
+def _check_teams(township: model.Township, problems: Problems) -> None:
+    """Each village: one 党政领导 and two 部门负责人, nobody twice, nobody on too many teams."""
+    cadre = {c.id: c for c in township.cadres}
+    load: Counter[str] = Counter()
+    teams_of: dict[str, list[str]] = defaultdict(list)
+    for village in township.villages:
+        team = village.team
+        if team is None:
+            continue
+        where = f"{village.name}的包村工作组"
+        if len(team.heads) != 2:
+            problems.error(team.pos, f"{where}应有两名部门负责人，实际 {len(team.heads)} 名")
+        if team.leader in team.heads:
+            problems.error(team.pos, f"{where}中「{team.leader}」既是党政领导又是部门负责人")
+        leader = cadre.get(team.leader)
+        if leader and leader.role != "党政领导":
+            problems.error(team.pos, f"{where}的 leader「{leader.name}」角色是{leader.role}，应为党政领导")
+        for head_id in team.heads:
+            head = cadre.get(head_id)
+            if head and head.role != "部门负责人":
+                problems.error(team.pos, f"{where}的 heads 中「{head.name}」角色是{head.role}，应为部门负责人")
+        for member in set(team.members):
+            load[member] += 1
+            teams_of[member].append(village.name)
+            if load[member] > township.max_teams_per_cadre and member in cadre:
+                problems.error(team.pos, f"「{cadre[member].name}」已包 {load[member]} 个村"
+                               f"（{'、'.join(teams_of[member])}），超过每人最多 {township.max_teams_per_cadre} 个")

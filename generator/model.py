@@ -1,0 +1,451 @@
+"""The content model: typed records for everything a township keeps, and the schema of each file kind.
+
+Records are plain frozen dataclasses. Each schema below is the single definition from which both
+validation (with file:line:col errors) and the editors' JSON Schema are derived.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .problems import Pos
+from .schema import Bool, Date, DateText, Field, Id, Int, List, Obj, OneOf, Ref, Str, Type
+
+# Stages of the 青少年法治教育大纲, with the folder each stage's lessons live in.
+STAGES = {"小学低年级": "primary-lower", "小学高年级": "primary-upper", "初中": "junior", "高中": "senior"}
+STAGE_AUDIENCE = {"小学低年级": "students-primary-lower", "小学高年级": "students-primary-upper",
+                  "初中": "students-junior", "高中": "students-senior"}
+UNITS = ("党政办", "综治办", "司法所", "派出所", "信访办", "安监办", "农业服务中心", "人社所",
+         "妇联", "团委", "民政办", "村委会", "法院", "检察院", "消防救援")
+ROLES = ("党政领导", "部门负责人", "网格员", "法律明白人", "民警", "工作人员")
+REVIEW_STATUS = ("待审核", "已审核")
+ACTIVITY_TYPES = ("入户走访", "院坝会", "村民会议", "赶集摆摊", "进企业", "进校园")
+TARGETS = ("全部农户", "重点户优先", "按比例")
+
+
+def _pos() -> Pos:
+    return field(default=Pos("?"), compare=False, repr=False)
+
+
+# ---------------------------------------------------------------- taxonomy
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    group: str  # a Group name, as in the shared taxonomy
+    keywords: tuple[str, ...] = ()
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Audience:
+    id: str
+    name: str
+    pos: Pos = _pos()
+
+
+# ---------------------------------------------------------------- township
+@dataclass(frozen=True)
+class Grid:
+    id: str
+    name: str
+    households: int
+    rental: int = 0
+    migrants: int = 0
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Team:
+    leader: str
+    heads: tuple[str, ...]
+    pos: Pos = _pos()
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return (self.leader, *self.heads)
+
+
+@dataclass(frozen=True)
+class Village:
+    id: str
+    name: str
+    grids: tuple[Grid, ...]
+    team: Team | None
+    kind: str = "行政村"
+    pos: Pos = _pos()
+
+    @property
+    def households(self) -> int:
+        return sum(g.households for g in self.grids)
+
+    @property
+    def rental(self) -> int:
+        return sum(g.rental for g in self.grids)
+
+    @property
+    def migrants(self) -> int:
+        return sum(g.migrants for g in self.grids)
+
+
+@dataclass(frozen=True)
+class Cadre:
+    id: str
+    name: str
+    unit: str
+    role: str
+    phone: str | None = None
+    phone_public: bool = False  # only a roster-marked public line may appear on the public site
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class School:
+    id: str
+    name: str
+    stages: tuple[str, ...]
+    vice_principal: str | None  # a cadre id: the school's 法治副校长
+    village: str | None = None
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Township:
+    id: str
+    name: str
+    county: str
+    region: str
+    contact: str
+    villages: tuple[Village, ...]
+    cadres: tuple[Cadre, ...]
+    schools: tuple[School, ...]
+    max_teams_per_cadre: int = 2
+    site_url: str | None = None
+    pos: Pos = _pos()
+
+
+# ---------------------------------------------------------------- content
+@dataclass(frozen=True)
+class Citation:
+    law: str
+    version: str  # the version's date as the law-text corpus names it, e.g. 2012-12-28
+    articles: tuple[int, ...]
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Review:
+    status: str
+    by: str | None = None
+    on: dt.date | None = None
+    next: dt.date | None = None
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Material:
+    id: str
+    title: str
+    summary: str
+    topics: tuple[str, ...]
+    audiences: tuple[str, ...]
+    review: Review
+    citations: tuple[Citation, ...] = ()
+    seasons: tuple[str, ...] = ()
+    group: str = ""     # the folder under docs/materials/, a Group id
+    src: str = ""       # path relative to docs/
+    body: str = ""      # Markdown after the front matter
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    stage: str
+    objectives: tuple[str, ...]
+    topics: tuple[str, ...]
+    review: Review
+    periods: int = 1
+    minutes: int = 40
+    summary: str = ""
+    src: str = ""
+    body: str = ""
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Activity:
+    type: str
+    target: str = "全部农户"
+    share: int = 100            # percent of households, with target 按比例
+    visits_per_household: int = 1
+    note: str = ""
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class VillageSelector:
+    """Which villages a campaign covers: all, a list, or those with enough rental/migrant residents."""
+
+    all: bool = False
+    ids: tuple[str, ...] = ()
+    min_rental: int = 0
+    min_migrants: int = 0
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    title: str
+    goal: str
+    topics: tuple[str, ...]
+    audiences: tuple[str, ...]
+    lead: str
+    activities: tuple[Activity, ...]
+    villages: VillageSelector
+    when: tuple[dict, ...] = ()      # window expressions (with "pos"); resolved by the calendar stage
+    avoid: tuple[str, ...] = ()      # named periods to leave out
+    partners: tuple[str, ...] = ()
+    materials: tuple[str, ...] = ()  # extra materials beyond those matched by topic
+    pos: Pos = _pos()
+
+    @property
+    def src(self) -> str:
+        return self.pos.path
+
+
+@dataclass
+class Project:
+    """Everything loaded from a township's files; the input of every later stage."""
+
+    root: str
+    township: Township
+    groups: tuple[Group, ...]
+    topics: tuple[Topic, ...]
+    audiences: tuple[Audience, ...]
+    materials: tuple[Material, ...]
+    lessons: tuple[Lesson, ...]
+    campaigns: tuple[Campaign, ...]
+
+    def __post_init__(self) -> None:
+        self.topic = {t.id: t for t in self.topics}
+        self.audience = {a.id: a for a in self.audiences}
+        self.group = {g.id: g for g in self.groups}
+        self.group_by_name = {g.name: g for g in self.groups}
+        self.village = {v.id: v for v in self.township.villages}
+        self.cadre = {c.id: c for c in self.township.cadres}
+        self.school = {s.id: s for s in self.township.schools}
+        self.material = {m.id: m for m in self.materials}
+        self.lesson = {le.id: le for le in self.lessons}
+        self.campaign = {c.id: c for c in self.campaigns}
+        self.grid = {g.id: (v, g) for v in self.township.villages for g in v.grids}
+
+    def campaign_villages(self, campaign: Campaign) -> list[Village]:
+        sel = campaign.villages
+        if sel.all:
+            return list(self.township.villages)
+        if sel.ids:
+            return [v for v in self.township.villages if v.id in sel.ids]
+        return [v for v in self.township.villages
+                if v.rental >= sel.min_rental and v.migrants >= sel.min_migrants]
+
+
+# ---------------------------------------------------------------- schemas
+def _build(cls, **fixed):
+    def make(**values):
+        for key, value in values.items():
+            if isinstance(value, list):
+                values[key] = tuple(value)
+        return cls(**fixed, **values)
+    return make
+
+
+def _ids(kind: str, min_items: int = 0) -> List:
+    return List(item=Ref(kind=kind), min_items=min_items, unique=True)
+
+
+TEXT = Str()
+
+TOPICS_FILE = List(item=Obj(fields={
+    "id": Field(Id(), True, "主题编号"),
+    "name": Field(TEXT, True, "主题名称"),
+    "group": Field(Ref(kind="group-name"), True, "所属生活场景分组的名称，如 工作与收入"),
+    "keywords": Field(List(item=TEXT), doc="常用说法，帮助搜索与匹配"),
+}, build=_build(Topic), doc="一个法治宣传主题"), min_items=1)
+
+GROUPS_FILE = List(item=Obj(fields={
+    "id": Field(Id(), True, "分组编号，也是 docs/materials/ 下的文件夹名"),
+    "name": Field(TEXT, True, "分组名称"),
+}, build=_build(Group), doc="生活场景分组"), min_items=1)
+
+AUDIENCES_FILE = List(item=Obj(fields={
+    "id": Field(Id(), True, "对象编号"),
+    "name": Field(TEXT, True, "对象名称"),
+}, build=_build(Audience), doc="宣传对象"), min_items=1)
+
+GRID = Obj(fields={
+    "id": Field(Id(), True, "网格编号，全镇唯一"),
+    "name": Field(TEXT, True, "网格名称"),
+    "households": Field(Int(min=0), True, "户数"),
+    "rental": Field(Int(min=0), doc="出租房屋户数", default=0),
+    "migrants": Field(Int(min=0), doc="流动人口（外来人员）人数", default=0),
+}, build=_build(Grid))
+
+TEAM = Obj(fields={
+    "leader": Field(Ref(kind="cadre"), True, "包村党政领导（干部编号）"),
+    "heads": Field(_ids("cadre"), True, "两名包村部门负责人（干部编号）"),
+}, build=_build(Team), doc="包村工作组：一名党政领导加两名部门负责人")
+
+VILLAGE = Obj(fields={
+    "id": Field(Id(), True, "村（社区）编号"),
+    "name": Field(TEXT, True, "村（社区）名称"),
+    "kind": Field(Str(enum=("行政村", "社区")), doc="行政村或社区", default="行政村"),
+    "grids": Field(List(item=GRID, min_items=1), True, "网格"),
+    "team": Field(TEAM, True, "包村工作组"),
+}, build=_build(Village))
+
+CADRE = Obj(fields={
+    "id": Field(Id(), True, "干部编号"),
+    "name": Field(TEXT, True, "姓名"),
+    "unit": Field(Str(enum=UNITS), True, "所在单位"),
+    "role": Field(Str(enum=ROLES), True, "角色"),
+    "phone": Field(Str(pattern=r"[0-9+\- ]{5,20}", hint="电话号码"), doc="工作电话（内部）"),
+    "phone_public": Field(Bool(), doc="工作电话可以公开在网站上", default=False),
+}, build=_build(Cadre))
+
+SCHOOL = Obj(fields={
+    "id": Field(Id(), True, "学校编号"),
+    "name": Field(TEXT, True, "学校名称"),
+    "stages": Field(List(item=Str(enum=tuple(STAGES)), min_items=1, unique=True), True, "学段"),
+    "vice_principal": Field(Ref(kind="cadre"), True, "法治副校长（干部编号）"),
+    "village": Field(Ref(kind="village"), doc="所在村（社区）"),
+}, build=_build(School))
+
+TOWNSHIP_FILE = Obj(fields={
+    "id": Field(Id(), True, "乡镇编号"),
+    "name": Field(TEXT, True, "乡镇名称"),
+    "county": Field(TEXT, True, "所属县（市、区）"),
+    "region": Field(TEXT, True, "农事区域，如 苏南、华北、东北、华南"),
+    "contact": Field(TEXT, True, "印在明白纸上的联系方式，如 镇司法所地址和办公时间"),
+    "site_url": Field(Str(pattern=r"https?://\S+", hint="网址，如 http://192.168.1.10/"),
+                      doc="网站发布地址（用于二维码）"),
+    "max_teams_per_cadre": Field(Int(min=1, max=10), doc="一名干部最多参加几个包村工作组", default=2),
+    "villages": Field(List(item=VILLAGE, min_items=1), True, "村（社区）"),
+    "cadres": Field(List(item=CADRE, min_items=1), True, "干部名册"),
+    "schools": Field(List(item=SCHOOL), doc="学校", default=list),
+}, build=_build(Township), doc="乡镇基本情况：村、网格、干部、包村工作组和学校")
+
+CITATION = Obj(fields={
+    "law": Field(TEXT, True, "法律法规名称（不带“中华人民共和国”），如 劳动合同法"),
+    "version": Field(DateText(), True,
+                     "版本日期（法律文本库中的版本），如 2012-12-28"),
+    "articles": Field(List(item=Int(min=1), min_items=1), True, "条文序号，如 [10, 82]"),
+}, build=_build(Citation))
+
+REVIEW = Obj(fields={
+    "status": Field(Str(enum=REVIEW_STATUS), True, "审核状态"),
+    "by": Field(TEXT, doc="审核人"),
+    "on": Field(Date(), doc="审核日期"),
+    "next": Field(Date(), doc="下次复核日期"),
+}, build=_build(Review))
+
+MATERIAL_META = Obj(fields={
+    "id": Field(Id(), True, "资料编号，全站唯一"),
+    "title": Field(TEXT, True, "标题，用村民的话说"),
+    "summary": Field(TEXT, True, "一句话要点"),
+    "topics": Field(_ids("topic", 1), True, "主题编号"),
+    "audiences": Field(_ids("audience", 1), True, "宣传对象编号"),
+    "seasons": Field(List(item=TEXT, unique=True), doc="适合宣传的时节，如 春节、三夏、冬闲"),
+    "citations": Field(List(item=CITATION), doc="引用的法律条文"),
+    "review": Field(REVIEW, True, "审核情况"),
+}, build=None, doc="宣传资料的头部信息")
+
+LESSON_META = Obj(fields={
+    "id": Field(Id(), True, "课程编号，全站唯一"),
+    "title": Field(TEXT, True, "课题"),
+    "stage": Field(Str(enum=tuple(STAGES)), True, "学段"),
+    "summary": Field(TEXT, doc="一句话介绍"),
+    "periods": Field(Int(min=1, max=4), doc="课时数", default=1),
+    "minutes": Field(Int(min=30, max=60), doc="每课时分钟数", default=40),
+    "objectives": Field(List(item=TEXT, min_items=1), True, "教学目标"),
+    "topics": Field(_ids("topic", 1), True, "主题编号"),
+    "review": Field(REVIEW, True, "审核情况"),
+}, build=None, doc="法治课的头部信息")
+
+ACTIVITY = Obj(fields={
+    "type": Field(Str(enum=ACTIVITY_TYPES), True, "活动形式"),
+    "target": Field(Str(enum=TARGETS), doc="覆盖要求", default="全部农户"),
+    "share": Field(Int(min=1, max=100), doc="按比例覆盖时的百分比", default=100),
+    "visits_per_household": Field(Int(min=1, max=4), doc="每户走访次数", default=1),
+    "note": Field(TEXT, doc="说明", default=""),
+}, build=_build(Activity))
+
+SELECTOR = Obj(fields={
+    "min_rental": Field(Int(min=0), doc="出租房屋户数不少于", default=0),
+    "min_migrants": Field(Int(min=0), doc="流动人口不少于", default=0),
+}, build=_build(VillageSelector), doc="按出租房屋和流动人口挑选村")
+
+
+class _AllVillages(Str):
+    def check(self, node, ctx):
+        value = super().check(node, ctx)
+        return VillageSelector(all=True, pos=ctx.pos(node)) if value == "全部" else value
+
+
+class _VillageList(List):
+    def check(self, node, ctx):
+        value = super().check(node, ctx)
+        return VillageSelector(ids=tuple(value), pos=ctx.pos(node)) if isinstance(value, list) else value
+
+
+VILLAGES_FIELD: Type = OneOf(options=(
+    _AllVillages(enum=("全部",)),
+    _VillageList(item=Ref(kind="village"), min_items=1, unique=True),
+    SELECTOR,
+))
+
+# The window language is checked in detail by the calendar stage, which knows the anchors;
+# here each window only has to be a mapping with known keys.
+WINDOW = Obj(fields={
+    "around": Field(TEXT, doc="围绕一个日子：节气、节日、宣传日或 月-日，如 清明、12-04"),
+    "before": Field(Int(min=0, max=120), doc="提前几天", default=0),
+    "after": Field(Int(min=0, max=120), doc="推后几天", default=0),
+    "period": Field(TEXT, doc="一个农事或节令时段，如 冬闲、三夏、春节返乡"),
+    "from": Field(TEXT, doc="起始日：月-日（如 12-01）、农历（如 腊月二十）或节气节日名"),
+    "to": Field(TEXT, doc="结束日，写法同 from"),
+    "months": Field(List(item=Int(min=1, max=12), min_items=1, unique=True), doc="整月，如 [5, 6]"),
+}, build=lambda pos, **values: {**values, "pos": pos}, doc="宣传时间窗口")
+
+CAMPAIGN_FILE = Obj(fields={
+    "id": Field(Id(), True, "活动编号，应与文件名一致"),
+    "title": Field(TEXT, True, "活动名称"),
+    "goal": Field(TEXT, True, "活动目标"),
+    "topics": Field(_ids("topic", 1), True, "主题编号"),
+    "audiences": Field(_ids("audience", 1), True, "宣传对象编号"),
+    "lead": Field(Str(enum=UNITS), True, "牵头单位"),
+    "partners": Field(List(item=Str(enum=UNITS), unique=True), doc="配合单位"),
+    "villages": Field(VILLAGES_FIELD, True, "覆盖的村：全部、村编号列表，或按条件挑选"),
+    "when": Field(List(item=WINDOW, min_items=1), True, "时间窗口（可写多个，取并集）"),
+    "avoid": Field(List(item=TEXT, unique=True), doc="要避开的时段，如 [三夏, 三秋]"),
+    "activities": Field(List(item=ACTIVITY, min_items=1), True, "活动形式"),
+    "materials": Field(_ids("material"), doc="另外要带的资料编号"),
+}, build=_build(Campaign), doc="一项法治宣传活动")
+
+SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation
+    "township": (TOWNSHIP_FILE, "乡镇（data/township.yml）"),
+    "topics": (TOPICS_FILE, "主题（data/topics.yml）"),
+    "groups": (GROUPS_FILE, "分组（data/groups.yml）"),
+    "audiences": (AUDIENCES_FILE, "宣传对象（data/audiences.yml）"),
+    "campaign": (CAMPAIGN_FILE, "宣传活动（campaigns/*.yml）"),
+    "material": (MATERIAL_META, "宣传资料头部（docs/materials/**/*.md）"),
+    "lesson": (LESSON_META, "法治课头部（docs/lessons/**/*.md）"),
+}

@@ -1,0 +1,147 @@
+"""The mkdocs adapter: the only module that knows the site engine.
+
+Loads the Project once per build, adds the generated pages as in-memory files, decorates the
+hand-written materials and lessons, and makes a build all-or-nothing: mkdocs writes into a
+sibling folder that replaces site/ only when the whole build succeeded.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from . import render
+from .load import load_project
+from .problems import Failed
+
+log = logging.getLogger("mkdocs.plugins.wanjia")
+
+
+class WanjiaConfig(Config):
+    strict = opt.Type(bool, default=False)  # warnings (e.g. unreviewed materials) fail the build
+
+
+class WanjiaPlugin(BasePlugin[WanjiaConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.final_dir: Path | None = None
+        self.preloaded = None  # (project, problems) when the caller has validated already
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).parent
+        project, problems = self.preloaded or load_project(root)
+        if self.preloaded is None:
+            for p in problems.warnings:
+                log.info(str(p))
+        if project is None or problems.failed(self.config.strict):
+            raise PluginError(_failure_text(problems))
+        self.project = project
+        self.pages = render.site_pages(project)
+        config.nav = render.NAV
+        config.validation.nav.omitted_files = logging.DEBUG  # detail pages are reached by links
+        config.validation.links.not_found = logging.WARNING
+        if self.command == "build":
+            # Build beside the real site folder; on_post_build swaps it in.
+            self.final_dir = Path(config.site_dir).resolve()
+            config.site_dir = str(self.final_dir.parent / f".{self.final_dir.name}.building")
+            shutil.rmtree(config.site_dir, ignore_errors=True)
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        for src_uri, content in self.pages.items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        src = page.file.src_uri
+        material = self.project.material.get(Path(src).stem) if src.startswith("materials/") else None
+        if material is not None and material.src == src:
+            return (render.material_header(material, self.project) + markdown
+                    + render.material_footer(material, self.project))
+        lesson = self.project.lesson.get(Path(src).stem) if src.startswith("lessons/") else None
+        if lesson is not None and lesson.src == src:
+            return render.lesson_header(lesson, self.project) + markdown
+        return markdown
+
+    def on_post_build(self, *, config) -> None:
+        site = Path(config.site_dir)
+        _drop_build_noise(site)
+        if self.final_dir is not None:
+            _swap_in(site, self.final_dir)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.final_dir is not None:
+            shutil.rmtree(self.final_dir.parent / f".{self.final_dir.name}.building", ignore_errors=True)
+
+
+def _failure_text(problems) -> str:
+    n_err, n_warn = len(problems.errors), len(problems.warnings)
+    return f"{problems.as_text()}\n检查未通过：{n_err} 个错误，{n_warn} 个警告；网站没有生成，原来的网站保持不变。"
+
+
+_SOURCE_MAP = re.compile(rb"\n?/[/*]# sourceMappingURL=\S+?(?: \*/)?\s*$")
+
+
+def _drop_build_noise(site: Path) -> None:
+    """Remove what a township site must not ship: source maps (1.3 MB) and the dated sitemap."""
+    for path in site.glob("assets/**/*.map"):
+        path.unlink()
+    for path in [*site.glob("assets/**/*.js"), *site.glob("assets/**/*.css")]:
+        data = path.read_bytes()
+        stripped = _SOURCE_MAP.sub(b"\n", data)
+        if stripped != data:
+            path.write_bytes(stripped)
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        (site / name).unlink(missing_ok=True)
+
+
+def _swap_in(built: Path, final: Path) -> None:
+    old = final.parent / f".{final.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(built, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(root: Path, loaded=None, *, strict: bool = False, site_dir: str | None = None) -> Path:
+    """Build the site of the township at `root` (validated `loaded` = (project, problems) if given).
+
+    Returns the site folder. On any failure the previous site folder is left as it was.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir)
+    plugin = config.plugins["wanjia"]
+    plugin.config.strict = strict or plugin.config.strict
+    plugin.preloaded = loaded
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return plugin.final_dir
+
+
+def serve_site(root: Path, host: str, port: int) -> None:
+    from mkdocs.commands.serve import serve
+
+    serve(config_file=str(root / "mkdocs.yml"), open_in_browser=False, dev_addr=f"{host}:{port}")
+
+
+__all__ = ["WanjiaPlugin", "build_site", "serve_site", "Failed"]

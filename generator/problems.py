@@ -1,0 +1,89 @@
+"""Problems found in a township's files: what a person must fix, and where.
+
+Every stage reports into one `Problems` list instead of raising, so a single run can show
+every mistake at once, each with file, line and column.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+_LEVEL_CN = {ERROR: "错误", WARNING: "警告"}
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    """A place in a file; line and column are 1-based as editors show them."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    pos: Pos
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.pos}: {_LEVEL_CN[self.level]}: {self.message}"
+
+    def as_json(self) -> dict:
+        return {**asdict(self.pos), "level": self.level, "message": self.message}
+
+
+@dataclass
+class Problems:
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, pos: Pos, message: str) -> None:
+        self.items.append(Problem(pos, ERROR, message))
+
+    def warning(self, pos: Pos, message: str) -> None:
+        self.items.append(Problem(pos, WARNING, message))
+
+    def extend(self, other: "Problems") -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.level == WARNING]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+    def sorted(self) -> list[Problem]:
+        # Stable, file-ordered output; identical problems reported twice are shown once.
+        return sorted(set(self.items), key=lambda p: (p.pos.path, p.pos.line, p.pos.col, p.message))
+
+    def as_text(self) -> str:
+        return "\n".join(str(p) for p in self.sorted())
+
+    def as_json(self) -> str:
+        return json.dumps([p.as_json() for p in self.sorted()], ensure_ascii=False, indent=2)
+
+
+class Failed(Exception):
+    """Raised by a stage that cannot go on; carries the problems for the person to fix."""
+
+    def __init__(self, problems: Problems):
+        super().__init__(problems.as_text())
+        self.problems = problems
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A Chinese hint naming the closest known choice, or '' when nothing is close."""
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.5)
+    return f"，您是不是想写「{match[0]}」？" if match else ""

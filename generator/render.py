@@ -1,0 +1,290 @@
+"""Stage: turn the Project (and later the Plan) into site pages, as Markdown.
+
+Pure functions from records to text: nothing here reads files or knows the site engine. Links are
+relative `.md` paths so that the engine checks every one of them at build time.
+"""
+from __future__ import annotations
+
+import posixpath
+from html import escape
+
+from .match import campaigns_for_village, materials_for
+from .model import STAGES, Campaign, Lesson, Material, Project
+
+# The site's menu: fixed, so its size never grows with the number of pages.
+NAV = [
+    {"首页": "index.md"},
+    {"宣传资料": "materials/index.md"},
+    {"按主题找": "topics/index.md"},
+    {"按对象找": "audiences/index.md"},
+    {"宣传活动": "campaigns/index.md"},
+    {"村（社区）": "villages/index.md"},
+    {"法治课": "lessons/index.md"},
+    {"学校": "schools/index.md"},
+]
+
+# Nationwide numbers only; a township adds its own offices in data/township.yml `contact`.
+HOTLINES = [("12348", "公共法律服务热线（法律咨询、法律援助）"), ("110", "报警"), ("119", "火警"),
+            ("12333", "人力资源社会保障（欠薪、社保、工伤）"), ("12345", "政务服务便民热线")]
+
+
+def link(here: str, there: str) -> str:
+    return posixpath.relpath(there, posixpath.dirname(here) or ".")
+
+
+def _frontmatter(title: str, **meta: str) -> str:
+    lines = [f"title: {title}"] + [f"{k}: {v}" for k, v in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def material_src(m: Material) -> str:
+    return m.src
+
+
+def lesson_src(le: Lesson) -> str:
+    return le.src
+
+
+def _chips(here: str, project: Project, topics=(), audiences=()) -> str:
+    parts = [f'[{escape(project.topic[t].name)}]({link(here, f"topics/{t}.md")}){{ .wj-chip }}' for t in topics]
+    parts += [f'[{escape(project.audience[a].name)}]({link(here, f"audiences/{a}.md")}){{ .wj-chip .wj-aud }}'
+              for a in audiences]
+    return " ".join(parts)
+
+
+def _material_list(here: str, materials, project: Project) -> str:
+    if not materials:
+        return "暂无资料。\n"
+    return "\n".join(f"- [{escape(m.title)}]({link(here, m.src)})  \n  {escape(m.summary)}" for m in materials) + "\n"
+
+
+def _lesson_list(here: str, lessons) -> str:
+    return "\n".join(f"- [{escape(le.title)}]({link(here, le.src)})（{le.stage}，{le.periods} 课时）"
+                     for le in lessons) + "\n"
+
+
+def _campaign_list(here: str, campaigns) -> str:
+    return "\n".join(f"- [{escape(c.title)}]({link(here, f'campaigns/{c.id}.md')})" for c in campaigns) + "\n"
+
+
+def _help_box(project: Project) -> str:
+    rows = "\n".join(f"    - **{num}** {what}" for num, what in HOTLINES)
+    return (f'!!! tip "常用求助电话"\n{rows}\n    - {escape(project.township.contact)}\n'
+            "    - 各村（社区）人民调解委员会：调解不收费\n")
+
+
+# ---------------------------------------------------------------- pages
+def site_pages(project: Project) -> dict[str, str]:
+    """Every generated page of the site: docs-relative path → Markdown."""
+    pages = {"index.md": home(project), "materials/index.md": materials_index(project),
+             "topics/index.md": topics_index(project), "audiences/index.md": audiences_index(project),
+             "campaigns/index.md": campaigns_index(project), "villages/index.md": villages_index(project),
+             "lessons/index.md": lessons_index(project), "schools/index.md": schools_index(project)}
+    for t in project.topics:
+        pages[f"topics/{t.id}.md"] = topic_page(t.id, project)
+    for a in project.audiences:
+        pages[f"audiences/{a.id}.md"] = audience_page(a.id, project)
+    for c in project.campaigns:
+        pages[f"campaigns/{c.id}.md"] = campaign_page(c, project)
+    for v in project.township.villages:
+        pages[f"villages/{v.id}.md"] = village_page(v.id, project)
+    return pages
+
+
+def home(project: Project) -> str:
+    t = project.township
+    here = "index.md"
+    groups = []
+    for g in project.groups:
+        count = sum(1 for m in project.materials if m.group == g.id)
+        if count:
+            groups.append(f"-   [**{escape(g.name)}**]({link(here, 'materials/index.md')}#{g.id})  \n    {count} 份资料")
+    return (_frontmatter(f"{t.name}平安法治进万家", hide="[toc]")
+            + f"# {escape(t.name)} 平安法治进万家\n\n"
+            "在门口遇到村民的问题，用他说的话搜一搜；或者按遇到的事情找资料。\n{ .wj-lead }\n\n"
+            "## 按遇到的事情找\n\n"
+            '<div class="grid cards" markdown>\n\n' + "\n".join(groups) + "\n\n</div>\n\n"
+            "## 宣传活动\n\n" + _campaign_list(here, project.campaigns) + "\n"
+            f"## 更多\n\n- [按宣传对象找资料]({link(here, 'audiences/index.md')})\n"
+            f"- [各村（社区）包村工作组]({link(here, 'villages/index.md')})\n"
+            f"- [学校法治课]({link(here, 'lessons/index.md')})\n\n" + _help_box(project))
+
+
+def materials_index(project: Project) -> str:
+    here = "materials/index.md"
+    out = [_frontmatter("宣传资料"), "# 宣传资料\n\n按村民遇到的事情分组。每份资料都可以打印成一页明白纸。\n"]
+    for g in project.groups:
+        items = [m for m in project.materials if m.group == g.id]
+        if items:
+            out.append(f"\n## {escape(g.name)} {{ #{g.id} }}\n\n" + _material_list(here, items, project))
+    return "".join(out)
+
+
+def topics_index(project: Project) -> str:
+    here = "topics/index.md"
+    out = [_frontmatter("按主题找"), "# 按主题找\n"]
+    for g in project.groups:
+        topics = [t for t in project.topics if t.group == g.name]
+        if topics:
+            out.append(f"\n## {escape(g.name)}\n\n")
+            out.extend(f"- [{escape(t.name)}]({link(here, f'topics/{t.id}.md')})"
+                       f"（{sum(1 for m in project.materials if t.id in m.topics)} 份资料）\n" for t in topics)
+    return "".join(out)
+
+
+def topic_page(topic_id: str, project: Project) -> str:
+    here = f"topics/{topic_id}.md"
+    t = project.topic[topic_id]
+    materials = [m for m in project.materials if topic_id in m.topics]
+    lessons = [le for le in project.lessons if topic_id in le.topics]
+    campaigns = [c for c in project.campaigns if topic_id in c.topics]
+    out = [_frontmatter(t.name), f"# {escape(t.name)}\n\n"]
+    if t.keywords:
+        out.append(f"村民常说：{'、'.join(escape(k) for k in t.keywords)}\n{{ .wj-muted }}\n\n")
+    out.append("## 资料\n\n" + _material_list(here, materials, project))
+    if lessons:
+        out.append("\n## 法治课\n\n" + _lesson_list(here, lessons))
+    if campaigns:
+        out.append("\n## 相关宣传活动\n\n" + _campaign_list(here, campaigns))
+    return "".join(out)
+
+
+def audiences_index(project: Project) -> str:
+    here = "audiences/index.md"
+    return (_frontmatter("按对象找") + "# 按宣传对象找\n\n"
+            + "".join(f"- [{escape(a.name)}]({link(here, f'audiences/{a.id}.md')})"
+                      f"（{sum(1 for m in project.materials if a.id in m.audiences)} 份资料）\n"
+                      for a in project.audiences))
+
+
+def audience_page(audience_id: str, project: Project) -> str:
+    here = f"audiences/{audience_id}.md"
+    a = project.audience[audience_id]
+    materials = [m for m in project.materials if audience_id in m.audiences]
+    campaigns = [c for c in project.campaigns if audience_id in c.audiences]
+    out = [_frontmatter(a.name), f"# 给{escape(a.name)}的资料\n\n", _material_list(here, materials, project)]
+    if campaigns:
+        out.append("\n## 相关宣传活动\n\n" + _campaign_list(here, campaigns))
+    return "".join(out)
+
+
+def campaigns_index(project: Project) -> str:
+    here = "campaigns/index.md"
+    out = [_frontmatter("宣传活动"), "# 宣传活动\n\n"]
+    for c in project.campaigns:
+        out.append(f"## [{escape(c.title)}]({link(here, f'campaigns/{c.id}.md')})\n\n"
+                   f"{escape(c.goal)}\n\n牵头：{c.lead}　覆盖：{len(project.campaign_villages(c))} 个村（社区）\n\n")
+    return "".join(out)
+
+
+def describe_window(w: dict) -> str:
+    """A window expression in words, before the calendar resolves it to dates."""
+    if w.get("around"):
+        return f"{w['around']}前 {w['before']} 天至后 {w['after']} 天"
+    if w.get("period"):
+        return f"{w['period']}期间"
+    if w.get("from"):
+        return f"{w['from']} 至 {w['to']}"
+    if w.get("months"):
+        return "、".join(f"{m} 月" for m in w["months"])
+    return "（未写明）"
+
+
+def campaign_page(c: Campaign, project: Project) -> str:
+    here = f"campaigns/{c.id}.md"
+    villages = project.campaign_villages(c)
+    windows = "；".join(describe_window(w) for w in c.when)
+    avoid = f"（避开：{'、'.join(c.avoid)}）" if c.avoid else ""
+    activity_rows = "\n".join(
+        f"| {a.type} | {a.target}{f' {a.share}%' if a.target == '按比例' else ''} | "
+        f"{a.visits_per_household} | {escape(a.note) or '—'} |" for a in c.activities)
+    village_links = "、".join(f"[{escape(v.name)}]({link(here, f'villages/{v.id}.md')})" for v in villages)
+    return (_frontmatter(c.title) + f"# {escape(c.title)}\n\n"
+            f"!!! abstract \"活动目标\"\n    {escape(c.goal)}\n\n"
+            f"{_chips(here, project, c.topics, c.audiences)}\n\n"
+            f"**时间**：{escape(windows)}{escape(avoid)}  \n"
+            f"**牵头单位**：{c.lead}" + (f"　**配合**：{'、'.join(c.partners)}" if c.partners else "") + "  \n"
+            f"**覆盖**：{len(villages)} 个村（社区），{sum(v.households for v in villages)} 户\n\n"
+            "## 活动形式\n\n| 形式 | 覆盖要求 | 每户次数 | 说明 |\n|---|---|---|---|\n"
+            f"{activity_rows}\n\n"
+            "## 要带的资料\n\n" + _material_list(here, materials_for(c, project), project)
+            + f"\n## 覆盖的村（社区）\n\n{village_links}\n")
+
+
+def villages_index(project: Project) -> str:
+    here = "villages/index.md"
+    rows = "\n".join(
+        f"| [{escape(v.name)}]({link(here, f'villages/{v.id}.md')}) | {len(v.grids)} | {v.households} | "
+        f"{v.rental} | {v.migrants} | {escape(project.cadre[v.team.leader].name)} |"
+        for v in project.township.villages)
+    return (_frontmatter("村（社区）") + "# 村（社区）\n\n每个村由一名党政领导和两名部门负责人包村。\n\n"
+            "| 村（社区） | 网格 | 户数 | 出租户 | 流动人口 | 包村领导 |\n|---|--:|--:|--:|--:|---|\n"
+            + rows + "\n")
+
+
+def village_page(village_id: str, project: Project) -> str:
+    here = f"villages/{village_id}.md"
+    v = project.village[village_id]
+    team = [project.cadre[c] for c in v.team.members]
+    team_rows = "\n".join(f"| {'包村领导' if i == 0 else '包村部门负责人'} | {escape(c.name)} | {c.unit} |"
+                          for i, c in enumerate(team))
+    grid_rows = "\n".join(f"| {escape(g.name)} | {g.households} | {g.rental} | {g.migrants} |" for g in v.grids)
+    schools = [s for s in project.township.schools if s.village == village_id]
+    out = [_frontmatter(v.name), f"# {escape(v.name)}\n\n",
+           f"{len(v.grids)} 个网格，{v.households} 户；出租房屋 {v.rental} 户，流动人口 {v.migrants} 人。\n\n",
+           "## 包村工作组\n\n| 分工 | 姓名 | 单位 |\n|---|---|---|\n", team_rows, "\n\n",
+           "## 网格\n\n| 网格 | 户数 | 出租户 | 流动人口 |\n|---|--:|--:|--:|\n", grid_rows, "\n\n",
+           "## 宣传活动\n\n", _campaign_list(here, campaigns_for_village(village_id, project)) or "暂无。\n"]
+    if schools:
+        out.append("\n## 学校\n\n" + "".join(f"- {escape(s.name)}\n" for s in schools))
+    return "".join(out)
+
+
+def lessons_index(project: Project) -> str:
+    here = "lessons/index.md"
+    out = [_frontmatter("法治课"), "# 法治课\n\n按学段分，每课一个课时，供法治副校长和老师使用。\n"]
+    for stage in STAGES:
+        lessons = [le for le in project.lessons if le.stage == stage]
+        out.append(f"\n## {stage}\n\n" + (_lesson_list(here, lessons) if lessons else "暂无。\n"))
+    return "".join(out)
+
+
+def schools_index(project: Project) -> str:
+    out = [_frontmatter("学校"), "# 学校与法治副校长\n\n",
+           "按《中小学法治副校长聘任与管理办法》，法治副校长每年在学校承担或组织不少于 4 课时法治教育。\n\n",
+           "| 学校 | 学段 | 法治副校长 |\n|---|---|---|\n"]
+    for s in project.township.schools:
+        vp = project.cadre[s.vice_principal]
+        out.append(f"| {escape(s.name)} | {'、'.join(s.stages)} | {escape(vp.name)}（{vp.unit}） |\n")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- decorations of hand-written pages
+def material_header(m: Material, project: Project) -> str:
+    here = m.src
+    badge = ("wj-ok", "已审核") if m.review.status == "已审核" else ("wj-pending", "待审核")
+    by = f"　{escape(m.review.by)} {m.review.on or ''}" if m.review.by else ""
+    return (f"# {escape(m.title)}\n\n"
+            f'<span class="wj-badge {badge[0]}">{badge[1]}</span>{by}\n{{ .wj-review }}\n\n'
+            f"!!! abstract \"一句话要点\"\n    {escape(m.summary)}\n\n"
+            f"{_chips(here, project, m.topics, m.audiences)}\n\n")
+
+
+def material_footer(m: Material, project: Project) -> str:
+    out = []
+    if m.citations:
+        out.append("\n## 法律依据\n\n")
+        for c in m.citations:
+            arts = "、".join(f"第{a}条" for a in c.articles)
+            out.append(f"- 《{escape(c.law)}》（{c.version} 版）{arts}\n")
+    out.append("\n" + _help_box(project))
+    return "".join(out)
+
+
+def lesson_header(le: Lesson, project: Project) -> str:
+    here = le.src
+    objectives = "\n".join(f"    - {escape(o)}" for o in le.objectives)
+    return (f"# {escape(le.title)}\n\n"
+            f"**学段**：{le.stage}　**课时**：{le.periods} × {le.minutes} 分钟\n\n"
+            f"{_chips(here, project, le.topics)}\n\n"
+            f'!!! note "教学目标"\n{objectives}\n\n')
