@@ -141,7 +141,8 @@ def _report_unexpected(root: Path, error: Exception) -> int:
     from mkdocs.exceptions import Abort, PluginError
 
     if isinstance(error, (Abort, PluginError)):
-        print(f"wanjia：网站生成失败：{error}；原来的网站保持不变。", file=sys.stderr)
+        why = "严格模式下网站引擎报告了警告（见上）" if "strict mode" in str(error) else str(error)
+        print(f"wanjia：网站生成失败：{why}；原来的网站保持不变。", file=sys.stderr)
         return 1
     log = root / ".cache" / "wanjia" / "last-error.log"
     try:

@@ -72,9 +72,13 @@ def compose(text: str, ctx: Ctx):
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        # An unclosed bracket is found only where parsing breaks down; point at the bracket.
+        in_flow = bool(e.context and "flow" in e.context and e.context_mark)
+        mark = e.context_mark if in_flow else (e.problem_mark or e.context_mark)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = _YAML_PROBLEMS.get(e.problem or "", e.problem or "格式错误")
+        if in_flow:
+            what = "这里开始的 [ ] 或 { } 没有正确闭合（检查括号和逗号）"
         ctx.problems.error(Pos(ctx.path, line + ctx.line_offset, col), f"YAML 语法错误：{what}")
     except yaml.YAMLError as e:  # e.g. a reader error on control characters
         ctx.problems.error(Pos(ctx.path), f"YAML 语法错误：{e}")

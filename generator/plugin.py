@@ -17,8 +17,9 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import CountHandler
 
-from . import render
+from . import quiet_jieba, render
 from .load import load_project
 from .problems import Failed
 
@@ -34,6 +35,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         self.command = "build"
         self.final_dir: Path | None = None
         self.preloaded = None  # (project, problems) when the caller has validated already
+        self.warnings = CountHandler()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -47,10 +49,16 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         if project is None or problems.failed(self.config.strict):
             raise PluginError(_failure_text(problems))
         self.project = project
+        quiet_jieba(root / ".cache" / "wanjia")  # Material's search segments Chinese with jieba
         self.pages = render.site_pages(project)
         config.nav = render.NAV
         config.validation.nav.omitted_files = logging.DEBUG  # detail pages are reached by links
         config.validation.links.not_found = logging.WARNING
+        # mkdocs --strict aborts *after* on_post_build; count warnings ourselves so that a
+        # build about to be aborted never replaces the previous site.
+        self.warnings = CountHandler()
+        self.warnings.setLevel(logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(self.warnings)
         if self.command == "build":
             # Build beside the real site folder; on_post_build swaps it in.
             self.final_dir = Path(config.site_dir).resolve()
@@ -80,10 +88,15 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
     def on_post_build(self, *, config) -> None:
         site = Path(config.site_dir)
         _drop_build_noise(site)
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
+            if config.strict and self.warnings.get_counts():
+                shutil.rmtree(site, ignore_errors=True)
+                return  # mkdocs aborts right after this hook
             _swap_in(site, self.final_dir)
 
     def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
             shutil.rmtree(self.final_dir.parent / f".{self.final_dir.name}.building", ignore_errors=True)
 
@@ -126,7 +139,7 @@ def build_site(root: Path, loaded=None, *, strict: bool = False, site_dir: str |
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir)
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir, strict=strict or None)
     plugin = config.plugins["wanjia"]
     plugin.config.strict = strict or plugin.config.strict
     plugin.preloaded = loaded

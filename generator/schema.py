@@ -47,7 +47,7 @@ class Ctx:
         out = ""
         for part in self.trail:
             out += part if part.startswith("[") else (f".{part}" if out else part)
-        return f"「{out}」" if out else "内容"
+        return f"「{out}」" if out else "文件"
 
     def error(self, node: yaml.Node, message: str) -> None:
         self.problems.error(self.pos(node), f"{self.where()}{message}")

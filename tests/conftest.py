@@ -1,0 +1,54 @@
+"""Shared fixtures: a throw-away copy of the demo township, the CLI run in-process, and a real
+mkdocs build of the demo (built once per session, in a temp folder, never the repo's own site/)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+LAWS = SHARED / "data" / "laws"
+PROJECT_PARTS = ("docs", "data", "campaigns", "mkdocs.yml")
+
+
+def copy_demo(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = REPO / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture
+def demo_copy(tmp_path) -> Path:
+    return copy_demo(tmp_path / "township")
+
+
+class Run:
+    def __init__(self, code: int, out: str, err: str):
+        self.code, self.out, self.err = code, out, err
+
+
+@pytest.fixture
+def wanjia(capsys):
+    """Run the `wanjia` CLI in-process and capture what a user would see."""
+    def run(*args: str) -> Run:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+    return run
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> Path:
+    """The demo township built by `wanjia build` into its own site/; returns the site folder."""
+    root = copy_demo(tmp_path_factory.mktemp("demo") / "township")
+    assert main(["-C", str(root), "build"]) == 0
+    return root / "site"

@@ -1,0 +1,159 @@
+"""Real mkdocs builds of the demo and of small fixture projects, checked on the built HTML."""
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_demo
+from generator import render
+from generator.cli import main
+from generator.load import load_project
+from helpers import css_refs, is_external, page_refs, resolve
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_generated_page_exists(built_demo: Path):
+    project, _ = load_project(built_demo.parent)
+    for src in render.site_pages(project):
+        stem = src.removesuffix(".md")
+        out = built_demo / (stem.removesuffix("index") if stem.endswith("index") else stem + "/") / "index.html"
+        assert out.exists(), src
+    for m in project.materials:
+        assert (built_demo / m.src.removesuffix(".md") / "index.html").exists()
+
+
+def test_material_page_shows_review_summary_citations_and_help(built_demo: Path):
+    html = (built_demo / "materials/work/wage-arrears-contractor-ran/index.html").read_text("utf-8")
+    assert "待审核" in html and "wj-badge" in html
+    assert "一句话要点" in html and "施工总承包单位先行清偿" in html
+    assert "《保障农民工工资支付条例》（2019-12-30 版）第3条、第10条、第30条、第36条" in html
+    assert "12348" in html and "青禾镇司法所" in html
+
+
+def test_campaign_and_village_pages_say_what_organizers_need(built_demo: Path):
+    html = (built_demo / "campaigns/spring-festival-return/index.html").read_text("utf-8")
+    for text in ("活动目标", "牵头单位", "司法所", "入户走访", "包工头跑了，工钱找谁要？", "桃园村"):
+        assert text in html, text
+    village = (built_demo / "villages/xinqiao/index.html").read_text("utf-8")
+    for text in ("沈建明", "张强", "赵敏", "新桥第一网格", "出租房屋和流动人口登记宣传"):
+        assert text in village, text
+
+
+def test_no_broken_internal_link(built_demo: Path):
+    broken = []
+    for page in _pages(built_demo):
+        refs, _ = page_refs(page)
+        for ref in refs:
+            target = resolve(built_demo, page, ref)
+            if target is not None and not target.exists():
+                broken.append(f"{page.relative_to(built_demo)} → {ref}")
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_nothing_references_another_host(built_demo: Path):
+    external = []
+    for page in _pages(built_demo):
+        refs, _ = page_refs(page)
+        external += [f"{page.relative_to(built_demo)}: {r}" for r in refs if is_external(r)]
+    for css in built_demo.rglob("*.css"):
+        external += [f"{css.relative_to(built_demo)}: {r}" for r in css_refs(css) if is_external(r)]
+    assert not external, "\n".join(external[:20])
+    assert not list(built_demo.rglob("*.map")), "source maps must not ship"
+    assert not any("sourceMappingURL" in p.read_text("utf-8", "replace") for p in built_demo.rglob("*.js"))
+
+
+def test_nav_does_not_grow_with_pages(built_demo: Path):
+    sizes = {}
+    for page in ("materials/work/labor-contract-written", "villages/taoyuan", "topics/fraud"):
+        html = (built_demo / page / "index.html").read_text("utf-8")
+        sizes[page] = html.count('class="md-nav__link')
+    assert max(sizes.values()) <= 2 * len(render.NAV) + 4, sizes
+
+
+def test_build_is_deterministic(tmp_path: Path):
+    a, b = copy_demo(tmp_path / "a"), copy_demo(tmp_path / "b")
+    assert main(["-C", str(a), "build"]) == 0
+    assert main(["-C", str(b), "build"]) == 0
+    diff = filecmp.dircmp(a / "site", b / "site")
+
+    def differences(d) -> list[str]:
+        out = d.left_only + d.right_only + d.diff_files + d.funny_files
+        for sub in d.subdirs.values():
+            out += differences(sub)
+        return out
+    # dircmp compares shallowly by stat first; compare contents explicitly as well
+    assert differences(diff) == []
+    for left in (a / "site").rglob("*"):
+        if left.is_file():
+            assert left.read_bytes() == (b / "site" / left.relative_to(a / "site")).read_bytes(), left
+
+
+def test_plain_mkdocs_build_works_and_is_atomic(tmp_path: Path):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = copy_demo(tmp_path / "t")
+    config = load_config(config_file=str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    assert (root / "site/villages/taoyuan/index.html").exists()
+    assert not list(root.glob(".site*"))
+
+
+def test_failure_midway_leaves_previous_site(tmp_path: Path, monkeypatch, wanjia):
+    root = copy_demo(tmp_path / "t")
+    assert wanjia("-C", root, "build").code == 0
+    before = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("render failed halfway")
+    # A real build that breaks while pages are being rendered, after mkdocs has started writing.
+    monkeypatch.setattr(render, "material_footer", explode)
+    (root / "docs/materials/work/labor-contract-written.md").write_text(
+        (root / "docs/materials/work/labor-contract-written.md").read_text("utf-8") + "\n新增一段。\n", "utf-8")
+    run = wanjia("-C", root, "build")
+    assert run.code != 0 and "Traceback" not in run.err
+    after = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(root.glob(".site*"))
+
+
+def test_strict_build_with_a_broken_link_keeps_previous_site(tmp_path: Path, wanjia):
+    root = copy_demo(tmp_path / "t")
+    assert wanjia("-C", root, "build").code == 0
+    index = (root / "site/index.html").read_bytes()
+    # A fixture township whose materials are all reviewed, so only the engine's warning remains.
+    for path in (root / "docs/materials").rglob("*.md"):
+        path.write_text(path.read_text("utf-8").replace(
+            "review: {status: 待审核}", "review: {status: 已审核, by: 测试审核人, on: 2026-11-01}"), "utf-8")
+    page = root / "docs/materials/work/labor-contract-written.md"
+    page.write_text(page.read_text("utf-8") + "\n[坏链接](../no-such-page.md)\n", "utf-8")
+    run = wanjia("-C", root, "build", "--strict")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "no-such-page.md" in run.err
+    assert (root / "site/index.html").read_bytes() == index
+    assert not list(root.glob(".site*"))
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_minimal_fixture_project_builds(tmp_path: Path, wanjia, command):
+    """A township with one village, one material and one campaign: the smallest useful project."""
+    root = copy_demo(tmp_path / "t")
+    for path in (root / "docs/materials").rglob("*.md"):
+        if path.stem != "mediation-free":
+            path.unlink()
+    for path in (root / "campaigns").glob("*.yml"):
+        if path.stem != "winter-door-to-door":
+            path.unlink()
+    camp = root / "campaigns/winter-door-to-door.yml"
+    camp.write_text(camp.read_text("utf-8"), "utf-8")
+    run = wanjia("-C", root, command)
+    assert run.code == 0, run.err
+    if command == "build":
+        assert (root / "site/materials/disputes/mediation-free/index.html").exists()
+        assert (root / "site/campaigns/winter-door-to-door/index.html").exists()
