@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .load import load_project
+from . import pipeline
 from .problems import Failed, Problems
 
 
@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
     s.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
 
+    k = sub.add_parser("calendar", help="按月显示一年的节气、节日、假日、农事时段、宣传日和各活动的时间")
+    k.add_argument("year", nargs="?", type=int, metavar="年份", help="默认为 data/calendar.yml 中的规划年度")
+    k.add_argument("--region", metavar="地区", help="农事区域，默认为乡镇所在地区，如 苏南、华北、东北、华南")
+
     sub.add_parser("schema", help="重新生成 data/schemas/ 下供编辑器使用的 JSON Schema")
     return p
 
@@ -57,7 +61,7 @@ def _print_problems(problems: Problems, strict: bool, fmt: str = "text") -> None
 
 
 def cmd_check(args) -> int:
-    _, problems = load_project(args.project)
+    _, problems = pipeline.check(args.project)
     _print_problems(problems, args.strict, args.format)
     return 1 if problems.failed(args.strict) else 0
 
@@ -66,14 +70,14 @@ def cmd_build(args) -> int:
     from .plugin import build_site
 
     root = Path(args.project).resolve()
-    project, problems = load_project(root)
-    if project is None or problems.failed(args.strict):
+    outreach, problems = pipeline.check(root)
+    if outreach is None or problems.failed(args.strict):
         _print_problems(problems, args.strict)
         print("网站没有生成，原来的网站保持不变。", file=sys.stderr)
         return 1
     if problems.warnings:
         _print_problems(problems, args.strict)
-    site = build_site(root, (project, problems), strict=args.strict, site_dir=args.site_dir)
+    site = build_site(root, (outreach, problems), strict=args.strict, site_dir=args.site_dir)
     print(f"网站已生成：{site}", file=sys.stderr)
     return 0
 
@@ -82,8 +86,8 @@ def cmd_serve(args) -> int:
     from .plugin import serve_site
 
     root = Path(args.project).resolve()
-    project, problems = load_project(root)
-    if project is None:
+    outreach, problems = pipeline.check(root)
+    if outreach is None:
         _print_problems(problems, False)
         return 1
     print(f"预览地址：http://{args.host}:{args.port}/ （按 Ctrl+C 停止）", file=sys.stderr)
@@ -99,7 +103,22 @@ def cmd_schema(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "schema": cmd_schema}
+def cmd_calendar(args) -> int:
+    from .report import calendar_text
+
+    if args.year is not None and not 2000 <= args.year <= 2100:
+        print("wanjia：错误：年份应在 2000 到 2100 之间", file=sys.stderr)
+        return 2
+    outreach, problems = pipeline.check(args.project, args.year, region=args.region)
+    if outreach is None:
+        _print_problems(problems, False)
+        return 1
+    print(calendar_text(outreach))  # the calendar's own notes are part of its text
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
+            "schema": cmd_schema}
 
 
 def _quiet_engine_logs() -> None:

@@ -180,6 +180,19 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
     audiences = data_file("audiences.yml", model.AUDIENCES_FILE) or []
     township = data_file("township.yml", model.TOWNSHIP_FILE)
 
+    calendar = data_file("calendar.yml", model.CALENDAR_FILE)
+    publicity = data_file("publicity.yml", model.PUBLICITY_FILE) or []
+    regions = _load_folder(layout, "regions", model.REGION_FILE, problems, refs)
+    holiday_years = _load_folder(layout, "holidays", model.HOLIDAYS_FILE, problems, refs)
+    for h in holiday_years:
+        if h.pos.path != f"data/holidays/{h.year}.yml":
+            problems.error(h.pos, f"年份 {h.year} 与文件名不一致：应为 data/holidays/{h.year}.yml")
+    region_names = _unique_names(regions, "地区", problems)
+    if township and regions and township.region not in region_names:
+        problems.error(township.pos, f"未知的农事区域「{township.region}」{did_you_mean(township.region, region_names)}"
+                                     f"（已有：{'、'.join(region_names)}，见 data/regions/）")
+    _unique_names(publicity, "宣传日", problems)
+
     materials = _load_pages(layout, "materials", model.MATERIAL_META, problems, refs, _material)
     lessons = _load_pages(layout, "lessons", model.LESSON_META, problems, refs, _lesson)
     campaigns = _load_campaigns(layout, problems, refs)
@@ -191,7 +204,7 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
                         cadres=township.cadres if township else [],
                         schools=township.schools if township else [])
     ids["group-name"] = {g.name for g in groups}
-    _check_refs(refs, ids, problems)
+    _check_refs([r for r in refs if r.kind in ids], ids, problems)
     for m in materials:
         if m.group not in ids["group"]:
             problems.error(Pos(f"docs/{m.src}"), f"资料所在文件夹「{m.group}」不是已知的分组"
@@ -204,11 +217,32 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
                            f"（应放在 docs/lessons/{model.STAGES[le.stage]}/）")
     if township:
         _check_teams(township, problems)
-    if problems.errors or township is None:
+    if problems.errors or township is None or calendar is None:
         return None, problems
     project = Project(str(layout.root), township, tuple(groups), tuple(topics), tuple(audiences),
-                      tuple(materials), tuple(lessons), tuple(campaigns))
+                      tuple(materials), tuple(lessons), tuple(campaigns), calendar,
+                      tuple(regions), tuple(publicity), tuple(holiday_years),
+                      tuple(r for r in refs if r.kind not in ids))
     return project, problems
+
+
+def _load_folder(layout: Layout, name: str, root: Type, problems: Problems, refs: list[RefUse]) -> list:
+    folder = layout.data / name
+    records = []
+    for path in sorted(folder.glob("*.y*ml")) if folder.exists() else []:
+        record = load_yaml_file(path, layout.rel(path), root, problems, refs)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def _unique_names(records, what: str, problems: Problems) -> list[str]:
+    first: dict[str, Pos] = {}
+    for r in records:
+        if r.name in first:
+            problems.error(r.pos, f"{what}「{r.name}」重复：已在 {first[r.name]} 定义过")
+        first.setdefault(r.name, r.pos)
+    return list(first)
 
 
 def _material(meta: dict, body: str, pos: Pos, src: str) -> Material:

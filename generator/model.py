@@ -216,11 +216,82 @@ class Campaign:
     avoid: tuple[str, ...] = ()      # named periods to leave out
     partners: tuple[str, ...] = ()
     materials: tuple[str, ...] = ()  # extra materials beyond those matched by topic
+    on_holidays: bool = False        # may run on statutory holidays (people are home at Spring Festival)
     pos: Pos = _pos()
 
     @property
     def src(self) -> str:
         return self.pos.path
+
+
+# ---------------------------------------------------------------- calendar data
+@dataclass(frozen=True)
+class Period:
+    """A named stretch of the year between two day expressions (see calendar.parse_day)."""
+
+    name: str
+    start: str
+    end: str
+    busy: bool = False          # a busy farming period: door-to-door only in the evening
+    source: str = ""
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    periods: tuple[Period, ...]
+    note: str = ""
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    terms: tuple[Period, ...] = ()
+    holidays: tuple[Period, ...] = ()
+    exams: tuple[Period, ...] = ()
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    year: int
+    return_window: Period
+    school: SchoolCalendar = SchoolCalendar()
+    periods: tuple[Period, ...] = ()   # county overrides of the region's farming periods
+    evening_busy: bool = True
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class PublicityDay:
+    name: str
+    source: str
+    on: str | None = None       # one day: MM-DD or a solar term
+    start: str | None = None    # or a stretch
+    end: str | None = None
+    months: tuple[int, ...] = ()  # or whole months
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class HolidayRange:
+    name: str
+    start: dt.date
+    end: dt.date
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class HolidayYear:
+    """Statutory holidays and 调休 workdays of one year, filled in from the State Council notice."""
+
+    year: int
+    source: str
+    holidays: tuple[HolidayRange, ...]
+    workdays: tuple[dt.date, ...] = ()
+    confirmed: bool = False
+    pos: Pos = _pos()
 
 
 @dataclass
@@ -235,8 +306,15 @@ class Project:
     materials: tuple[Material, ...]
     lessons: tuple[Lesson, ...]
     campaigns: tuple[Campaign, ...]
+    calendar: CalendarSettings
+    regions: tuple[Region, ...] = ()
+    publicity: tuple[PublicityDay, ...] = ()
+    holiday_years: tuple[HolidayYear, ...] = ()
+    deferred_refs: tuple = ()  # uses of days and periods, checked by the calendar stage
 
     def __post_init__(self) -> None:
+        self.region = {r.name: r for r in self.regions}
+        self.holiday_year = {h.year: h for h in self.holiday_years}
         self.topic = {t.id: t for t in self.topics}
         self.audience = {a.id: a for a in self.audiences}
         self.group = {g.id: g for g in self.groups}
@@ -416,12 +494,12 @@ VILLAGES_FIELD: Type = OneOf(options=(
 # The window language is checked in detail by the calendar stage, which knows the anchors;
 # here each window only has to be a mapping with known keys.
 WINDOW = Obj(fields={
-    "around": Field(TEXT, doc="围绕一个日子：节气、节日、宣传日或 月-日，如 清明、12-04"),
+    "around": Field(Ref(kind="day"), doc="围绕一个日子：节气、节日、宣传日或 月-日，如 清明、12-04"),
     "before": Field(Int(min=0, max=120), doc="提前几天", default=0),
     "after": Field(Int(min=0, max=120), doc="推后几天", default=0),
-    "period": Field(TEXT, doc="一个农事或节令时段，如 冬闲、三夏、春节返乡"),
-    "from": Field(TEXT, doc="起始日：月-日（如 12-01）、农历（如 腊月二十）或节气节日名"),
-    "to": Field(TEXT, doc="结束日，写法同 from"),
+    "period": Field(Ref(kind="period"), doc="一个农事或节令时段，如 冬闲、三夏、春节返乡"),
+    "from": Field(Ref(kind="day"), doc="起始日：月-日（如 12-01）、农历（如 腊月二十）或节气节日名"),
+    "to": Field(Ref(kind="day"), doc="结束日，写法同 from"),
     "months": Field(List(item=Int(min=1, max=12), min_items=1, unique=True), doc="整月，如 [5, 6]"),
 }, build=lambda pos, **values: {**values, "pos": pos}, doc="宣传时间窗口")
 
@@ -435,10 +513,75 @@ CAMPAIGN_FILE = Obj(fields={
     "partners": Field(List(item=Str(enum=UNITS), unique=True), doc="配合单位"),
     "villages": Field(VILLAGES_FIELD, True, "覆盖的村：全部、村编号列表，或按条件挑选"),
     "when": Field(List(item=WINDOW, min_items=1), True, "时间窗口（可写多个，取并集）"),
-    "avoid": Field(List(item=TEXT, unique=True), doc="要避开的时段，如 [三夏, 三秋]"),
+    "avoid": Field(List(item=Ref(kind="period"), unique=True), doc="要避开的时段，如 [三夏, 三秋]"),
     "activities": Field(List(item=ACTIVITY, min_items=1), True, "活动形式"),
     "materials": Field(_ids("material"), doc="另外要带的资料编号"),
+    "on_holidays": Field(Bool(), doc="法定节假日也开展（如春节期间返乡人员在家）", default=False),
 }, build=_build(Campaign), doc="一项法治宣传活动")
+
+DAY_DOC = "日子：节气或节日名（可加减天数，如 小满+5）、月-日（如 12-01）或农历（如 腊月二十）"
+
+
+def _period(pos, **v) -> Period:
+    return Period(name=v["name"], start=v["from"], end=v["to"], busy=v["busy"], source=v["source"], pos=pos)
+
+
+PERIOD = Obj(fields={
+    "name": Field(TEXT, True, "时段名称，如 三夏"),
+    "from": Field(Ref(kind="day"), True, "开始的" + DAY_DOC),
+    "to": Field(Ref(kind="day"), True, "结束的" + DAY_DOC),
+    "busy": Field(Bool(), doc="农忙：入户只安排在晚上", default=False),
+    "source": Field(TEXT, doc="依据或来源", default=""),
+}, build=_period)
+
+REGION_FILE = Obj(fields={
+    "name": Field(TEXT, True, "地区名称，与 data/township.yml 的 region 一致，如 苏南"),
+    "note": Field(TEXT, doc="说明", default=""),
+    "periods": Field(List(item=PERIOD, min_items=1), True, "农事时段"),
+}, build=_build(Region), doc="一个地区的农事时段")
+
+SCHOOL_CALENDAR = Obj(fields={
+    "terms": Field(List(item=PERIOD), doc="学期"),
+    "holidays": Field(List(item=PERIOD), doc="寒暑假"),
+    "exams": Field(List(item=PERIOD), doc="考试周（不安排法治课）"),
+}, build=_build(SchoolCalendar), doc="校历")
+
+CALENDAR_FILE = Obj(fields={
+    "year": Field(Int(min=2000, max=2100), True, "规划年度"),
+    "return_window": Field(PERIOD, True, "外出务工人员返乡在家的日子"),
+    "evening_busy": Field(Bool(), doc="农忙时段入户只安排在晚上", default=True),
+    "school": Field(SCHOOL_CALENDAR, doc="校历", default=SchoolCalendar),
+    "periods": Field(List(item=PERIOD), doc="县里对农事时段的调整（同名覆盖，新名新增）"),
+}, build=_build(CalendarSettings), doc="本镇的日历设置")
+
+
+def _publicity(pos, **v) -> PublicityDay:
+    return PublicityDay(name=v["name"], source=v["source"], on=v["on"], start=v["from"], end=v["to"],
+                        months=tuple(v["months"]), pos=pos)
+
+
+PUBLICITY_FILE = List(item=Obj(fields={
+    "name": Field(TEXT, True, "宣传日名称"),
+    "on": Field(Ref(kind="day"), doc="哪一天：月-日或节气"),
+    "from": Field(Ref(kind="day"), doc="开始的月-日"),
+    "to": Field(Ref(kind="day"), doc="结束的月-日"),
+    "months": Field(List(item=Int(min=1, max=12), min_items=1, unique=True), doc="整月"),
+    "source": Field(TEXT, True, "依据或来源"),
+}, build=_publicity, doc="宣传日、宣传周或宣传月"))
+
+HOLIDAY_RANGE = Obj(fields={
+    "name": Field(TEXT, True, "节日名称"),
+    "from": Field(Date(), True, "放假开始日期"),
+    "to": Field(Date(), True, "放假结束日期"),
+}, build=lambda pos, **v: HolidayRange(name=v["name"], start=v["from"], end=v["to"], pos=pos))
+
+HOLIDAYS_FILE = Obj(fields={
+    "year": Field(Int(min=2000, max=2100), True, "年份"),
+    "source": Field(TEXT, True, "依据：国务院办公厅放假通知的名称和日期"),
+    "confirmed": Field(Bool(), doc="已按国务院通知核对", default=False),
+    "holidays": Field(List(item=HOLIDAY_RANGE, min_items=1), True, "放假安排"),
+    "workdays": Field(List(item=Date()), doc="调休上班的日子"),
+}, build=_build(HolidayYear), doc="一年的法定节假日和调休")
 
 SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation
     "township": (TOWNSHIP_FILE, "乡镇（data/township.yml）"),
@@ -448,4 +591,8 @@ SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation
     "campaign": (CAMPAIGN_FILE, "宣传活动（campaigns/*.yml）"),
     "material": (MATERIAL_META, "宣传资料头部（docs/materials/**/*.md）"),
     "lesson": (LESSON_META, "法治课头部（docs/lessons/**/*.md）"),
+    "region": (REGION_FILE, "地区农事时段（data/regions/*.yml）"),
+    "calendar": (CALENDAR_FILE, "日历设置（data/calendar.yml）"),
+    "publicity": (PUBLICITY_FILE, "宣传日（data/publicity.yml）"),
+    "holidays": (HOLIDAYS_FILE, "法定节假日（data/holidays/<年份>.yml）"),
 }

@@ -19,8 +19,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import quiet_jieba, render
-from .load import load_project
+from . import pipeline, quiet_jieba, render
 from .problems import Failed
 
 log = logging.getLogger("mkdocs.plugins.wanjia")
@@ -42,15 +41,15 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
-        project, problems = self.preloaded or load_project(root)
+        outreach, problems = self.preloaded or pipeline.check(root)
         if self.preloaded is None:
             for p in problems.warnings:
                 log.info(str(p))
-        if project is None or problems.failed(self.config.strict):
+        if outreach is None or problems.failed(self.config.strict):
             raise PluginError(_failure_text(problems))
-        self.project = project
+        self.project = outreach.project
         quiet_jieba(root / ".cache" / "wanjia")  # Material's search segments Chinese with jieba
-        self.pages = render.site_pages(project)
+        self.pages = render.site_pages(outreach)
         config.nav = render.NAV
         config.validation.nav.omitted_files = logging.DEBUG  # detail pages are reached by links
         config.validation.links.not_found = logging.WARNING
@@ -132,7 +131,7 @@ def _swap_in(built: Path, final: Path) -> None:
 
 
 def build_site(root: Path, loaded=None, *, strict: bool = False, site_dir: str | None = None) -> Path:
-    """Build the site of the township at `root` (validated `loaded` = (project, problems) if given).
+    """Build the site of the township at `root` (`loaded` = pipeline.check's result if already run).
 
     Returns the site folder. On any failure the previous site folder is left as it was.
     """

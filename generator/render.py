@@ -8,8 +8,11 @@ from __future__ import annotations
 import posixpath
 from html import escape
 
-from .match import campaigns_for_village, materials_for
-from .model import STAGES, Campaign, Lesson, Material, Project
+import datetime as dt
+
+from .calendar import Span, YearCalendar
+from .match import Matched, campaigns_for_village
+from .model import STAGES, Lesson, Material, Project
 
 # The site's menu: fixed, so its size never grows with the number of pages.
 NAV = [
@@ -18,6 +21,7 @@ NAV = [
     {"按主题找": "topics/index.md"},
     {"按对象找": "audiences/index.md"},
     {"宣传活动": "campaigns/index.md"},
+    {"宣传日历": "calendar/index.md"},
     {"村（社区）": "villages/index.md"},
     {"法治课": "lessons/index.md"},
     {"学校": "schools/index.md"},
@@ -74,9 +78,11 @@ def _help_box(project: Project) -> str:
 
 
 # ---------------------------------------------------------------- pages
-def site_pages(project: Project) -> dict[str, str]:
-    """Every generated page of the site: docs-relative path → Markdown."""
+def site_pages(outreach) -> dict[str, str | bytes]:
+    """Every generated file of the site: docs-relative path → Markdown (or the bytes of a feed)."""
+    project = outreach.project
     pages = {"index.md": home(project), "materials/index.md": materials_index(project),
+             "calendar/index.md": calendar_page(outreach), "calendar/outreach.ics": outreach_ics(outreach),
              "topics/index.md": topics_index(project), "audiences/index.md": audiences_index(project),
              "campaigns/index.md": campaigns_index(project), "villages/index.md": villages_index(project),
              "lessons/index.md": lessons_index(project), "schools/index.md": schools_index(project)}
@@ -84,8 +90,8 @@ def site_pages(project: Project) -> dict[str, str]:
         pages[f"topics/{t.id}.md"] = topic_page(t.id, project)
     for a in project.audiences:
         pages[f"audiences/{a.id}.md"] = audience_page(a.id, project)
-    for c in project.campaigns:
-        pages[f"campaigns/{c.id}.md"] = campaign_page(c, project)
+    for m in outreach.matched:
+        pages[f"campaigns/{m.campaign.id}.md"] = campaign_page(m, outreach)
     for v in project.township.villages:
         pages[f"villages/{v.id}.md"] = village_page(v.id, project)
     return pages
@@ -178,23 +184,31 @@ def campaigns_index(project: Project) -> str:
 
 
 def describe_window(w: dict) -> str:
-    """A window expression in words, before the calendar resolves it to dates."""
+    """A window expression in the words it was written in."""
     if w.get("around"):
         return f"{w['around']}前 {w['before']} 天至后 {w['after']} 天"
     if w.get("period"):
         return f"{w['period']}期间"
     if w.get("from"):
         return f"{w['from']} 至 {w['to']}"
-    if w.get("months"):
-        return "、".join(f"{m} 月" for m in w["months"])
-    return "（未写明）"
+    return "、".join(f"{m} 月" for m in w.get("months") or ())
 
 
-def campaign_page(c: Campaign, project: Project) -> str:
+def md(d: dt.date) -> str:
+    return f"{d.month}月{d.day}日"
+
+
+def span_text(s: Span) -> str:
+    return md(s.start) if s.days == 1 else f"{md(s.start)}—{md(s.end)}"
+
+
+def campaign_page(m: Matched, outreach) -> str:
+    c, project = m.campaign, outreach.project
     here = f"campaigns/{c.id}.md"
     villages = project.campaign_villages(c)
     windows = "；".join(describe_window(w) for w in c.when)
     avoid = f"（避开：{'、'.join(c.avoid)}）" if c.avoid else ""
+    dates = "、".join(span_text(w) for w in m.windows) or "本年度没有可用的日子"
     activity_rows = "\n".join(
         f"| {a.type} | {a.target}{f' {a.share}%' if a.target == '按比例' else ''} | "
         f"{a.visits_per_household} | {escape(a.note) or '—'} |" for a in c.activities)
@@ -203,11 +217,13 @@ def campaign_page(c: Campaign, project: Project) -> str:
             f"!!! abstract \"活动目标\"\n    {escape(c.goal)}\n\n"
             f"{_chips(here, project, c.topics, c.audiences)}\n\n"
             f"**时间**：{escape(windows)}{escape(avoid)}  \n"
+            f"**{outreach.year} 年**：{dates}（共 {m.days} 天，[看日历]({link(here, 'calendar/index.md')})）  \n"
             f"**牵头单位**：{c.lead}" + (f"　**配合**：{'、'.join(c.partners)}" if c.partners else "") + "  \n"
             f"**覆盖**：{len(villages)} 个村（社区），{sum(v.households for v in villages)} 户\n\n"
             "## 活动形式\n\n| 形式 | 覆盖要求 | 每户次数 | 说明 |\n|---|---|---|---|\n"
             f"{activity_rows}\n\n"
-            "## 要带的资料\n\n" + _material_list(here, materials_for(c, project), project)
+            "## 要带的资料\n\n" + _material_list(here, m.materials, project)
+            + (f"\n## 相关法治课\n\n{_lesson_list(here, m.lessons)}" if m.lessons else "")
             + f"\n## 覆盖的村（社区）\n\n{village_links}\n")
 
 
@@ -288,3 +304,165 @@ def lesson_header(le: Lesson, project: Project) -> str:
             f"**学段**：{le.stage}　**课时**：{le.periods} × {le.minutes} 分钟\n\n"
             f"{_chips(here, project, le.topics)}\n\n"
             f'!!! note "教学目标"\n{objectives}\n\n')
+
+
+# ---------------------------------------------------------------- the outreach calendar
+_BAR_COLORS = ("#00796b", "#e65100", "#6a1b9a", "#1565c0", "#ad1457", "#558b2f", "#4e342e", "#37474f")
+_WEEKDAYS = "一二三四五六日"
+
+
+def _cell_class(d: dt.date, cal: YearCalendar) -> str:
+    classes = []
+    farming = cal.farming_on(d)
+    if cal.busy_on(d):
+        classes.append("wj-busy")
+    elif farming:
+        classes.append("wj-slack")
+    if any(s.kind == "返乡" and s.start <= d <= s.end for spans in cal.periods.values() for s in spans):
+        classes.append("wj-return")
+    if cal.is_holiday(d):
+        classes.append("wj-holiday")
+    elif d in cal.workdays:
+        classes.append("wj-workday")
+    return " ".join(classes)
+
+
+def _month_grid(year: int, month: int, cal: YearCalendar, labels: dict) -> str:
+    first = dt.date(year, month, 1)
+    cells = [""] * first.weekday()
+    d = first
+    while d.month == month:
+        label = labels.get(d, "")
+        cls = _cell_class(d, cal)
+        cells.append(f'<td class="{cls}"><b>{d.day}</b>' + (f"<i>{escape(label)}</i>" if label else "") + "</td>")
+        d += dt.timedelta(days=1)
+    cells += [""] * (-len(cells) % 7)
+    rows = ["<tr>" + "".join(c or "<td></td>" for c in cells[i:i + 7]) + "</tr>" for i in range(0, len(cells), 7)]
+    head = "<tr>" + "".join(f"<th>{w}</th>" for w in _WEEKDAYS) + "</tr>"
+    return f'<table class="wj-month"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _month_bars(year: int, month: int, matched: list[Matched]) -> str:
+    first = dt.date(year, month, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    rows = []
+    for i, m in enumerate(matched):
+        for w in m.windows:
+            part = w.clip(first, last)
+            if part:
+                rows.append((i, m, part))
+    if not rows:
+        return ""
+    height = 22 * len(rows)
+    parts = [f'<svg class="wj-bars" viewBox="0 0 310 {height}" role="img" aria-label="{month}月的宣传活动">']
+    for row, (i, m, part) in enumerate(rows):
+        x, width = (part.start.day - 1) * 10, part.days * 10
+        y = row * 22
+        color = _BAR_COLORS[i % len(_BAR_COLORS)]
+        # Long bars carry their label inside; short ones beside them, on whichever side has room.
+        inside = width > 120
+        tx = x + 4 if inside else (x + width + 4 if x + width < 200 else 2)
+        parts.append(f'<rect x="{x}" y="{y + 2}" width="{width}" height="18" rx="4" fill="{color}"/>'
+                     f'<text x="{tx}" y="{y + 15}" font-size="11" fill="{"#fff" if inside else color}">'
+                     f'{escape(m.campaign.title[:16])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def calendar_page(outreach) -> str:
+    cal, project, year = outreach.cal, outreach.project, outreach.year
+    here = "calendar/index.md"
+    labels: dict[dt.date, str] = {}
+    for s in cal.publicity:
+        if s.days == 1:
+            short = s.name
+            for prefix in ("中国", "全国", "国际", "全民", "国家"):
+                short = short.removeprefix(prefix)
+            labels[s.start] = short[:5]
+    for d, name in cal.terms:
+        labels[d] = name
+    for d, name in cal.festivals:
+        labels[d] = name
+    out = [_frontmatter(f"{year} 年宣传日历", hide="[toc]"), f"# {year} 年宣传日历（{escape(cal.region)}）\n\n",
+           f"节气、节日、法定节假日、农忙农闲和各项宣传活动的时间。"
+           f"[订阅到手机日历]({link(here, 'calendar/outreach.ics')})（ICS）。\n{{ .wj-lead }}\n\n",
+           '<p class="wj-key"><span class="wj-busy">农忙</span><span class="wj-slack">农闲</span>'
+           '<span class="wj-return">返乡在家</span><span class="wj-holiday">法定假日</span>'
+           '<span class="wj-workday">调休上班</span></p>\n\n']
+    if not cal.holidays:
+        out.append(f'!!! warning "缺少节假日数据"\n    {escape(cal.notes[0])}\n\n')
+    elif cal.notes:
+        out.append(f'!!! warning "节假日待核对"\n    {escape(cal.notes[0])}\n\n')
+    for month in range(1, 13):
+        first = dt.date(year, month, 1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        out.append(f"## {month} 月 {{ #m{month} }}\n\n")
+        out.append(_month_grid(year, month, cal, labels) + "\n\n")
+        bars = _month_bars(year, month, outreach.matched)
+        if bars:
+            out.append(bars + "\n\n")
+        facts = []
+        terms = [f"{name} {md(d)}" for d, name in cal.terms if d.month == month]
+        facts.append(f"- **节气**：{'、'.join(terms)}")
+        fest = [f"{name} {md(d)}" for d, name in cal.festivals if d.month == month]
+        if fest:
+            facts.append(f"- **节日**：{'、'.join(fest)}")
+        hol = sorted({name for d, name in cal.holidays.items() if d.month == month})
+        if hol:
+            days = [d for d, _ in cal.holidays.items() if d.month == month]
+            facts.append(f"- **放假**：{'、'.join(hol)}（{len(days)} 天）")
+        farming = sorted({f"{s.name} {span_text(s)}" for n, spans in cal.periods.items() for s in spans
+                          if spans[0].kind == "农事" and s.clip(first, last)})
+        if farming:
+            facts.append(f"- **农事**：{'；'.join(farming)}")
+        pub = [f"{s.name} {span_text(s)}" for s in cal.publicity if s.clip(first, last)]
+        if pub:
+            facts.append(f"- **宣传日**：{'、'.join(pub)}")
+        acts = [f"[{escape(m.campaign.title)}]({link(here, f'campaigns/{m.campaign.id}.md')}) {span_text(w)}"
+                for m in outreach.matched for w in m.windows if w.clip(first, last)]
+        if acts:
+            facts.append(f"- **宣传活动**：{'；'.join(acts)}")
+        out.append("\n".join(facts) + "\n\n")
+    return "".join(out)
+
+
+def outreach_ics(outreach) -> bytes:
+    """The outreach calendar as an RFC 5545 feed. UIDs are stable across rebuilds, so a phone that
+    subscribed updates events in place; DTSTAMP is fixed to keep builds byte-identical."""
+    from icalendar import Calendar, Event
+
+    project, cal, year = outreach.project, outreach.cal, outreach.year
+    feed = Calendar()
+    feed.add("prodid", "-//Wanjia//平安法治进万家//ZH")
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("x-wr-calname", f"{project.township.name}宣传日历 {year}")
+    stamp = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+
+    def event(uid: str, summary: str, span: Span, category: str, description: str = "") -> None:
+        e = Event()
+        e.add("uid", f"{uid}-{span.start:%Y%m%d}@{project.township.id}.wanjia")
+        e.add("dtstamp", stamp)
+        e.add("summary", summary)
+        e.add("dtstart", span.start)
+        e.add("dtend", span.end + dt.timedelta(days=1))  # all-day events end exclusively
+        e.add("categories", [category])
+        e.add("transp", "TRANSPARENT")
+        if description:
+            e.add("description", description)
+        feed.add_component(e)
+
+    for m in outreach.matched:
+        for w in m.windows:
+            event(f"campaign-{m.campaign.id}", m.campaign.title, w, "宣传活动", m.campaign.goal)
+    for name, spans in cal.periods.items():
+        for s in spans:
+            if s.kind == "农事":
+                event(f"period-{_slug(name)}", f"{name}{'（农忙）' if name in cal.busy else ''}", s, "农事")
+    for s in cal.publicity:
+        event(f"publicity-{_slug(s.name)}", s.name, s, "宣传日")
+    return feed.to_ical()
+
+
+def _slug(name: str) -> str:
+    return name.encode("utf-8").hex()[:16]

@@ -10,6 +10,7 @@ from conftest import copy_demo
 from generator import render
 from generator.cli import main
 from generator.load import load_project
+from generator.pipeline import check
 from helpers import css_refs, is_external, page_refs, resolve
 
 
@@ -18,8 +19,12 @@ def _pages(site: Path) -> list[Path]:
 
 
 def test_every_generated_page_exists(built_demo: Path):
-    project, _ = load_project(built_demo.parent)
-    for src in render.site_pages(project):
+    outreach, _ = check(built_demo.parent)
+    project = outreach.project
+    for src in render.site_pages(outreach):
+        if not src.endswith(".md"):
+            assert (built_demo / src).exists(), src
+            continue
         stem = src.removesuffix(".md")
         out = built_demo / (stem.removesuffix("index") if stem.endswith("index") else stem + "/") / "index.html"
         assert out.exists(), src
@@ -131,6 +136,8 @@ def test_strict_build_with_a_broken_link_keeps_previous_site(tmp_path: Path, wan
     for path in (root / "docs/materials").rglob("*.md"):
         path.write_text(path.read_text("utf-8").replace(
             "review: {status: 待审核}", "review: {status: 已审核, by: 测试审核人, on: 2026-11-01}"), "utf-8")
+    holidays = root / "data/holidays/2027.yml"
+    holidays.write_text(holidays.read_text("utf-8").replace("confirmed: false", "confirmed: true"), "utf-8")
     page = root / "docs/materials/work/labor-contract-written.md"
     page.write_text(page.read_text("utf-8") + "\n[坏链接](../no-such-page.md)\n", "utf-8")
     run = wanjia("-C", root, "build", "--strict")

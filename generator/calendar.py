@@ -1,0 +1,437 @@
+"""Stage: the rural calendar of a year, and the window language that places campaigns in it.
+
+A *day expression* names a day that recurs every year: `12-01` (month-day), `腊月二十` (lunar),
+`清明` (a solar term), `端午` (a festival), a publicity day's name, each optionally shifted by days
+(`小满+5`). A *period* is a named stretch between two day expressions (三夏, 冬闲, 春节返乡, 寒假 …);
+periods may cross the new year. Everything here is computed, so it moves with the year: solar
+terms and lunar dates come from borax (measured correct 2000–2100 against astronomy), statutory
+holidays from chinese-calendar where it has the year, else from data/holidays/<year>.yml.
+"""
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from borax.calendars.festivals2 import LunarFestival
+from borax.calendars.lunardate import TERMS_CN, LunarDate, TermUtils
+
+from .model import Period, Project
+from .problems import Pos, Problems, did_you_mean
+
+TERMS = tuple(TERMS_CN)  # 小寒 … 冬至, in calendar order
+_LUNAR_FESTIVALS = {"春节": (1, 1), "元宵": (1, 15), "龙抬头": (2, 2), "端午": (5, 5), "七夕": (7, 7),
+                    "中元": (7, 15), "中秋": (8, 15), "重阳": (9, 9), "腊八": (12, 8), "小年": (12, 23)}
+_SOLAR_FESTIVALS = {"元旦": (1, 1), "妇女节": (3, 8), "植树节": (3, 12), "劳动节": (5, 1), "青年节": (5, 4),
+                    "儿童节": (6, 1), "建党节": (7, 1), "建军节": (8, 1), "教师节": (9, 10), "国庆": (10, 1)}
+_ALIASES = {f"{name}节": name for name in ("元宵", "端午", "七夕", "中元", "中秋", "重阳", "腊八", "清明")}
+_ALIASES.update({"国庆节": "国庆", "大年初一": "春节", "大年三十": "除夕"})
+FESTIVALS = (*_LUNAR_FESTIVALS, "除夕", *_SOLAR_FESTIVALS)
+
+_MONTHS = {"正": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+           "冬": 11, "十一": 11, "腊": 12, "十二": 12}
+_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_LUNAR = re.compile(r"(?:农历)?(闰)?(正|一|二|三|四|五|六|七|八|九|十一|十二|十|冬|腊)月"
+                    r"(初[一二三四五六七八九十]|十[一二三四五六七八九]?|二十|廿[一二三四五六七八九]|"
+                    r"二十[一二三四五六七八九]|三十)")
+_OFFSET = re.compile(r"(.+?)\s*([+-])\s*(\d{1,3})(?:天)?")
+_MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
+
+
+def _lunar_day(text: str) -> int:
+    if text.startswith("初"):
+        return 10 if text == "初十" else _DIGITS[text[1]]
+    if text == "二十":
+        return 20
+    if text == "三十":
+        return 30
+    if text.startswith("廿"):
+        return 20 + _DIGITS[text[1]]
+    if text.startswith("二十"):
+        return 20 + _DIGITS[text[2]]
+    return 10 + (_DIGITS[text[1]] if len(text) > 1 else 0)  # 十, 十一 … 十九
+
+
+@dataclass(frozen=True)
+class Day:
+    """A parsed day expression: `kind` is md | term | lunar | eve, plus a shift in days."""
+
+    kind: str
+    month: int = 0
+    day: int = 0
+    term: str = ""
+    offset: int = 0
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Days from start to end, both included."""
+
+    start: dt.date
+    end: dt.date
+    name: str = ""
+    kind: str = ""
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def dates(self):
+        for i in range(self.days):
+            yield self.start + dt.timedelta(days=i)
+
+    def clip(self, lo: dt.date, hi: dt.date) -> "Span | None":
+        start, end = max(self.start, lo), min(self.end, hi)
+        return Span(start, end, self.name, self.kind) if start <= end else None
+
+
+class DayError(ValueError):
+    pass
+
+
+def merge(spans: list[Span], name: str = "", kind: str = "") -> list[Span]:
+    """The union of spans as sorted, non-overlapping, non-adjacent spans."""
+    out: list[Span] = []
+    for s in sorted(spans):
+        if out and s.start <= out[-1].end + dt.timedelta(days=1):
+            if s.end > out[-1].end:
+                out[-1] = Span(out[-1].start, s.end, name or out[-1].name, kind or out[-1].kind)
+        else:
+            out.append(Span(s.start, s.end, name or s.name, kind or s.kind))
+    return out
+
+
+def subtract(spans: list[Span], holes: list[Span]) -> list[Span]:
+    out = []
+    for s in spans:
+        pieces = [s]
+        for h in holes:
+            next_pieces = []
+            for p in pieces:
+                if h.end < p.start or h.start > p.end:
+                    next_pieces.append(p)
+                    continue
+                if h.start > p.start:
+                    next_pieces.append(Span(p.start, h.start - dt.timedelta(days=1), p.name, p.kind))
+                if h.end < p.end:
+                    next_pieces.append(Span(h.end + dt.timedelta(days=1), p.end, p.name, p.kind))
+            pieces = next_pieces
+        out.extend(pieces)
+    return sorted(out)
+
+
+# ---------------------------------------------------------------- astronomy and the lunar calendar
+@lru_cache(maxsize=None)
+def term_date(year: int, name: str) -> dt.date:
+    return TermUtils.nth_term_day(year, term_name=name)
+
+
+@lru_cache(maxsize=None)
+def lunar_to_solar(lunar_year: int, month: int, day: int) -> dt.date | None:
+    """The solar date of a lunar day; day 30 of a 29-day month means the month's last day."""
+    for d in (day, day - 1) if day == 30 else (day,):
+        try:
+            return LunarDate(lunar_year, month, d).to_solar_date()
+        except (ValueError, IndexError, KeyError):
+            continue
+    return None
+
+
+@lru_cache(maxsize=None)
+def new_years_eve(lunar_year: int) -> dt.date | None:
+    try:
+        return LunarFestival(day=-1).at(lunar_year).to_solar_date()
+    except (ValueError, IndexError, KeyError, AttributeError):
+        return None
+
+
+def festival_dates(year: int) -> list[tuple[dt.date, str]]:
+    """Traditional festivals falling in the solar year, with their dates."""
+    out = []
+    for name in FESTIVALS:
+        for d in occurrences(_parse_base(name), year):
+            out.append((d, name))
+    return sorted(out)
+
+
+def occurrences(day: Day, year: int) -> list[dt.date]:
+    """The dates of a day expression whose unshifted day falls in solar `year`."""
+    if day.kind == "md":
+        last = _stdlib_calendar.monthrange(year, day.month)[1]
+        dates = [dt.date(year, day.month, min(day.day, last))]
+    elif day.kind == "term":
+        dates = [term_date(year, day.term)] if 1900 <= year <= 2100 else []
+    else:
+        dates = []
+        for lunar_year in (year - 1, year):
+            if not 1900 <= lunar_year <= 2100:
+                continue
+            d = new_years_eve(lunar_year) if day.kind == "eve" else lunar_to_solar(lunar_year, day.month, day.day)
+            if d is not None and d.year == year:
+                dates.append(d)
+    return [d + dt.timedelta(days=day.offset) for d in dates]
+
+
+def _parse_base(text: str) -> Day:
+    text = _ALIASES.get(text, text)
+    if m := _MONTH_DAY.fullmatch(text):
+        month, day = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12 or not 1 <= day <= _stdlib_calendar.monthrange(2024, month)[1]:
+            raise DayError(f"「{text}」不是有效的月-日")
+        return Day("md", month, day)
+    if text in TERMS:
+        return Day("term", term=text)
+    if text == "除夕":
+        return Day("eve")
+    if text in _LUNAR_FESTIVALS:
+        return Day("lunar", *_LUNAR_FESTIVALS[text])
+    if text in _SOLAR_FESTIVALS:
+        return Day("md", *_SOLAR_FESTIVALS[text])
+    if m := _LUNAR.fullmatch(text):
+        if m.group(1):
+            raise DayError(f"「{text}」是闰月，闰月不是每年都有，请改用非闰月的日子")
+        return Day("lunar", _MONTHS[m.group(2)], _lunar_day(m.group(3)))
+    raise DayError(text)
+
+
+# ---------------------------------------------------------------- the township's almanac
+@dataclass
+class YearCalendar:
+    """Everything about one solar year that outreach planning needs."""
+
+    year: int
+    region: str
+    terms: list[tuple[dt.date, str]]
+    festivals: list[tuple[dt.date, str]]
+    holidays: dict[dt.date, str]
+    workdays: set[dt.date]            # 调休: weekend days that are working days
+    holiday_source: str
+    periods: dict[str, list[Span]]    # farming, return window, school, multi-day publicity
+    busy: set[str]
+    publicity: list[Span]
+    school: dict[str, list[Span]]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    def is_holiday(self, d: dt.date) -> bool:
+        return d in self.holidays
+
+    def is_day_off(self, d: dt.date) -> bool:
+        return d in self.holidays or (d.weekday() >= 5 and d not in self.workdays)
+
+    def busy_on(self, d: dt.date) -> str | None:
+        for name in sorted(self.busy):
+            if any(s.start <= d <= s.end for s in self.periods.get(name, ())):
+                return name
+        return None
+
+    def farming_on(self, d: dt.date) -> str | None:
+        for name, spans in self.periods.items():
+            if spans and spans[0].kind == "农事" and any(s.start <= d <= s.end for s in spans):
+                return name
+        return None
+
+
+_HOLIDAY_CN = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
+               "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
+               "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "抗战胜利纪念日"}
+
+
+class Almanac:
+    """The township's calendar vocabulary (days and periods) and its years."""
+
+    def __init__(self, project: Project, region: str | None = None):
+        self.project = project
+        self.region = region or project.township.region
+        self.publicity = {p.name: p for p in project.publicity}
+        self.period_defs: dict[str, tuple[Period, str]] = {}
+        region_def = project.region.get(self.region)
+        for p in region_def.periods if region_def else ():
+            self.period_defs[p.name] = (p, "农事")
+        for p in project.calendar.periods:  # the county's own dates win
+            self.period_defs[p.name] = (p, "农事")
+        rw = project.calendar.return_window
+        self.period_defs[rw.name] = (rw, "返乡")
+        school = project.calendar.school
+        for group, kind in ((school.terms, "学期"), (school.holidays, "假期"), (school.exams, "考试")):
+            for p in group:
+                self.period_defs[p.name] = (p, kind)
+        self._years: dict[int, YearCalendar] = {}
+
+    # ---- vocabulary
+    def day_names(self) -> list[str]:
+        return [*TERMS, *FESTIVALS, *(n for n, p in self.publicity.items() if p.on)]
+
+    def period_names(self) -> list[str]:
+        return [*self.period_defs, *(n for n, p in self.publicity.items() if not p.on)]
+
+    def parse_day(self, text: str) -> Day:
+        text = text.strip()
+        offset = 0
+        if (m := _OFFSET.fullmatch(text)) and not _MONTH_DAY.fullmatch(text):
+            text, offset = m.group(1).strip(), int(m.group(3)) * (1 if m.group(2) == "+" else -1)
+        if text in self.publicity and self.publicity[text].on:
+            base = self.parse_day(self.publicity[text].on)
+            return Day(base.kind, base.month, base.day, base.term, base.offset + offset)
+        try:
+            base = _parse_base(text)
+        except DayError as e:
+            if str(e) != text:
+                raise
+            raise DayError(f"无法识别的日子「{text}」{did_you_mean(text, self.day_names())}"
+                           "（可写节气或节日名如 清明、端午，月-日如 12-01，农历如 腊月二十，可加减天数如 小满+5）")
+        return Day(base.kind, base.month, base.day, base.term, offset)
+
+    # ---- spans
+    def spans_between(self, start: str, end: str, year: int, name: str = "", kind: str = "") -> list[Span]:
+        """Every stretch start→end that touches `year`, clipped to it. A stretch ends on each
+        occurrence of `end` and starts on the last occurrence of `start` before it (so 腊月二十 →
+        正月十五 and 12-01 → 02-28 cross the new year)."""
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        s_day, e_day = self.parse_day(start), self.parse_day(end)
+        out = []
+        for y in (year - 1, year, year + 1):
+            for stop in occurrences(e_day, y):
+                starts = [d for yy in (y - 1, y) for d in occurrences(s_day, yy)
+                          if d <= stop and (stop - d).days < 366]
+                if starts:
+                    clipped = Span(max(starts), stop, name, kind).clip(first, last)
+                    if clipped:
+                        out.append(clipped)
+        return merge(out, name, kind)
+
+    def period_spans(self, name: str, year: int) -> list[Span]:
+        """The named period's spans in `year`; none for a name this region does not have (a
+        what-if view of another region may meet the home region's period names)."""
+        if name in self.period_defs:
+            p, kind = self.period_defs[name]
+            return self.spans_between(p.start, p.end, year, name, kind)
+        pub = self.publicity.get(name)
+        if pub is None:
+            return []
+        if pub.months:
+            return merge([Span(dt.date(year, m, 1), dt.date(year, m, _stdlib_calendar.monthrange(year, m)[1]),
+                               name, "宣传") for m in pub.months])
+        return self.spans_between(pub.start, pub.end, year, name, "宣传")
+
+    def around(self, anchor: str, before: int, after: int, year: int) -> list[Span]:
+        day = self.parse_day(anchor)
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        spans = [Span(d - dt.timedelta(days=before), d + dt.timedelta(days=after), anchor, "围绕")
+                 for y in (year - 1, year, year + 1) for d in occurrences(day, y)]
+        return merge([c for s in spans if (c := s.clip(first, last))])
+
+    def resolve_window(self, window: dict, year: int) -> list[Span]:
+        if window.get("around"):
+            return self.around(window["around"], window["before"] or 0, window["after"] or 0, year)
+        if window.get("period"):
+            return self.period_spans(window["period"], year)
+        if window.get("from"):
+            return self.spans_between(window["from"], window["to"], year)
+        months = window.get("months") or []
+        return merge([Span(dt.date(year, m, 1), dt.date(year, m, _stdlib_calendar.monthrange(year, m)[1]))
+                      for m in months])
+
+    def campaign_windows(self, campaign, year: int) -> list[Span]:
+        spans = merge([s for w in campaign.when for s in self.resolve_window(w, year)])
+        holes = [s for name in campaign.avoid for s in self.period_spans(name, year)]
+        return merge(subtract(spans, holes), campaign.title, "活动")
+
+    # ---- a whole year
+    def year(self, year: int) -> YearCalendar:
+        if year not in self._years:
+            self._years[year] = self._make_year(year)
+        return self._years[year]
+
+    def _make_year(self, year: int) -> YearCalendar:
+        terms = [(term_date(year, t), t) for t in TERMS]
+        holidays, workdays, source, notes = self.holidays(year)
+        periods = {name: self.period_spans(name, year) for name in self.period_defs}
+        publicity = []
+        for name, p in self.publicity.items():
+            if p.on:
+                publicity += [Span(d, d, name, "宣传") for d in occurrences(self.parse_day(p.on), year)]
+            else:
+                spans = self.period_spans(name, year)
+                periods[name] = spans
+                publicity += spans
+        school = {kind: [s for name, (p, k) in self.period_defs.items() if k == kind for s in periods[name]]
+                  for kind in ("学期", "假期", "考试")}
+        busy = {name for name, (p, kind) in self.period_defs.items() if p.busy}
+        return YearCalendar(year, self.region, terms, festival_dates(year), holidays, workdays, source,
+                            periods, busy, sorted(publicity), school, notes)
+
+    def holidays(self, year: int) -> tuple[dict[dt.date, str], set[dt.date], str, list[str]]:
+        """Statutory holidays and 调休 workdays: chinese-calendar's data where it has the year,
+        else data/holidays/<year>.yml, else none with a note saying which file to add."""
+        from chinese_calendar import constants
+
+        holidays = {d: _HOLIDAY_CN.get(getattr(n, "value", n), str(n)) for d, n in constants.holidays.items()
+                    if d.year == year}
+        if holidays:
+            workdays = {d for d in constants.workdays if d.year == year}
+            return holidays, workdays, "chinese-calendar（国务院办公厅放假通知）", []
+        filed = self.project.holiday_year.get(year)
+        if filed is None:
+            return {}, set(), "", [f"没有 {year} 年的法定节假日数据：请按国务院办公厅的放假通知新建 "
+                                   f"data/holidays/{year}.yml（格式见 data/holidays/ 下已有的文件）"]
+        for r in filed.holidays:
+            for d in Span(r.start, r.end).dates():
+                holidays[d] = r.name
+        notes = [] if filed.confirmed else [
+            f"data/holidays/{year}.yml 尚未按国务院办公厅放假通知核对（confirmed: false），调休安排可能不全"]
+        return holidays, set(filed.workdays), filed.source, notes
+
+
+# ---------------------------------------------------------------- checking the files' calendar words
+def check(project: Project, problems: Problems, region: str | None = None) -> Almanac:
+    """Check every day expression, period name and window in the township's files, at its place,
+    against the township's own region; return the almanac of `region` (a what-if view) or of it."""
+    if region is not None and region not in project.region:
+        problems.error(project.township.pos, f"未知的农事区域「{region}」{did_you_mean(region, project.region)}"
+                                             f"（已有：{'、'.join(project.region)}）")
+    almanac = Almanac(project)
+    periods = set(almanac.period_names())
+    for ref in project.deferred_refs:
+        if ref.kind == "day":
+            try:
+                almanac.parse_day(ref.value)
+            except DayError as e:
+                problems.error(ref.pos, str(e))
+        elif ref.kind == "period" and ref.value not in periods:
+            problems.error(ref.pos, f"未知的时段「{ref.value}」{did_you_mean(ref.value, periods)}"
+                                    f"（可用：{'、'.join(sorted(periods))}）")
+    for campaign in project.campaigns:
+        for w in campaign.when:
+            _check_window_shape(w, problems)
+    for p in project.publicity:
+        forms = sum(bool(x) for x in (p.on, p.start or p.end, p.months))
+        if forms != 1 or bool(p.start) != bool(p.end):
+            problems.error(p.pos, f"宣传日「{p.name}」应只写一种：on（一天）、from 和 to（一段）或 months（整月）")
+    if region and region in project.region and region != almanac.region:
+        return Almanac(project, region)
+    return almanac
+
+
+def _check_window_shape(w: dict, problems: Problems) -> None:
+    pos: Pos = w["pos"]
+    forms = [k for k in ("around", "period", "from", "months") if w.get(k)]
+    if w.get("to") and not w.get("from"):
+        forms.append("to")
+    if len(forms) != 1:
+        problems.error(pos, "时间窗口应只写一种：around（围绕一天）、period（一个时段）、from 和 to（一段日子）"
+                            f"或 months（整月），这里写了 {len(forms)} 种" if forms else
+                       "时间窗口是空的：请写 around、period、from/to 或 months 之一")
+    if w.get("from") and not w.get("to"):
+        problems.error(pos, "时间窗口写了 from 没有写 to")
+    if (w.get("before") or w.get("after")) and not w.get("around"):
+        problems.error(pos, "before 和 after 只能和 around 一起用")

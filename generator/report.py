@@ -1,0 +1,43 @@
+"""Terminal reports: plain text tables for organizers (calendar now; plan and records later)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from .render import md, span_text
+
+
+def calendar_text(outreach) -> str:
+    cal, year = outreach.cal, outreach.year
+    lines = [f"{outreach.project.township.name} {year} 年宣传日历（农事区域：{cal.region}）",
+             f"节假日来源：{cal.holiday_source or '无'}"]
+    lines += [f"注意：{n}" for n in cal.notes]
+    for month in range(1, 13):
+        first = dt.date(year, month, 1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+        def inside(spans):
+            return [s for s in spans if s.clip(first, last)]
+        lines.append(f"\n── {month} 月 " + "─" * 30)
+        lines.append("  节气　" + "　".join(f"{md(d)} {n}" for d, n in cal.terms if d.month == month))
+        fest = [f"{md(d)} {n}" for d, n in cal.festivals if d.month == month]
+        if fest:
+            lines.append("  节日　" + "　".join(fest))
+        off = sorted(d for d in cal.holidays if d.month == month)
+        if off:
+            lines.append("  放假　" + "　".join(f"{md(d)} {cal.holidays[d]}" for d in off))
+        work = sorted(d for d in cal.workdays if d.month == month)
+        if work:
+            lines.append("  调休上班　" + "　".join(md(d) for d in work))
+        farming = [(n, s) for n, spans in cal.periods.items() for s in inside(spans) if s.kind == "农事"]
+        if farming:
+            lines.append("  农事　" + "　".join(f"{n}{'(忙)' if n in cal.busy else ''} {span_text(s)}" for n, s in farming))
+        other = [(n, s) for n, spans in cal.periods.items() for s in inside(spans) if s.kind in ("返乡", "假期", "考试")]
+        if other:
+            lines.append("  时令　" + "　".join(f"{n} {span_text(s)}" for n, s in other))
+        pub = inside(cal.publicity)
+        if pub:
+            lines.append("  宣传日　" + "　".join(f"{s.name} {span_text(s)}" for s in pub))
+        for m in outreach.matched:
+            for w in inside(m.windows):
+                lines.append(f"  ▶ {m.campaign.title}　{span_text(w)}")
+    return "\n".join(lines)
