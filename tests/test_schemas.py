@@ -29,11 +29,15 @@ def test_demo_yaml_points_editors_at_its_schema_and_validates():
 
 
 def _as_editor_sees(text: str):
-    """YAML 1.2 as yaml-language-server reads it: dates stay strings."""
+    """YAML 1.2 as yaml-language-server reads it: dates stay strings, only true/false are booleans."""
+    import re
+
     class Loader(yaml.SafeLoader):
         pass
-    Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+    dropped = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] not in dropped]
                                       for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
     return yaml.load(text, Loader=Loader)
 
 
