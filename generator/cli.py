@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="检查所有文件，列出全部问题")
     c.add_argument("--strict", action="store_true", help="警告也算不通过（如有资料待审核）")
     c.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
+    c.add_argument("--laws", metavar="目录", help="法律文本库目录，核对每一处引用的条文（默认取 mkdocs.yml 中的设置）")
 
     b = sub.add_parser("build", help="检查并生成网站（失败时保留原来的网站）")
     b.add_argument("--strict", action="store_true", help="警告也算不通过")
@@ -44,6 +45,19 @@ def _parser() -> argparse.ArgumentParser:
     k = sub.add_parser("calendar", help="按月显示一年的节气、节日、假日、农事时段、宣传日和各活动的时间")
     k.add_argument("year", nargs="?", type=int, metavar="年份", help="默认为 data/calendar.yml 中的规划年度")
     k.add_argument("--region", metavar="地区", help="农事区域，默认为乡镇所在地区，如 苏南、华北、东北、华南")
+
+    q = sub.add_parser("search", help="用村民的话搜索资料、课程和活动")
+    q.add_argument("query", metavar="搜索词")
+    q.add_argument("--topic", metavar="主题编号", help="只看某个主题，如 wage-arrears")
+    q.add_argument("--audience", metavar="对象编号", help="只看某类宣传对象，如 elderly")
+    q.add_argument("--kind", choices=("material", "lesson", "campaign", "law"), help="只看某类内容")
+    q.add_argument("--laws", action="store_true", help="也搜索法律文本库（mkdocs.yml 中配置的 laws）")
+    q.add_argument("-n", "--limit", type=int, default=8, help="最多显示几条，默认 8")
+    q.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    e = sub.add_parser("eval-search", help="用 tests/search_eval.yml 中的问题评估搜索效果（P@1、P@3、MRR）")
+    e.add_argument("--file", default="tests/search_eval.yml", metavar="文件", help="评估问题文件")
+    e.add_argument("--site", metavar="目录", help="同时评估已生成网站的 Pagefind 索引（需要 chromium）")
 
     sub.add_parser("schema", help="重新生成 data/schemas/ 下供编辑器使用的 JSON Schema")
     return p
@@ -61,7 +75,9 @@ def _print_problems(problems: Problems, strict: bool, fmt: str = "text") -> None
 
 
 def cmd_check(args) -> int:
-    _, problems = pipeline.check(args.project)
+    from .load import laws_dir
+
+    _, problems = pipeline.check(args.project, laws=laws_dir(args.project, args.laws), require_laws=bool(args.laws))
     _print_problems(problems, args.strict, args.format)
     return 1 if problems.failed(args.strict) else 0
 
@@ -69,8 +85,10 @@ def cmd_check(args) -> int:
 def cmd_build(args) -> int:
     from .plugin import build_site
 
+    from .load import laws_dir
+
     root = Path(args.project).resolve()
-    outreach, problems = pipeline.check(root)
+    outreach, problems = pipeline.check(root, laws=laws_dir(root))
     if outreach is None or problems.failed(args.strict):
         _print_problems(problems, args.strict)
         print("网站没有生成，原来的网站保持不变。", file=sys.stderr)
@@ -117,7 +135,40 @@ def cmd_calendar(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
+def cmd_search(args) -> int:
+    from .load import laws_dir
+
+    outreach, problems = pipeline.check(args.project, laws=laws_dir(args.project) if args.laws else None)
+    if outreach is None:
+        _print_problems(problems, False)
+        return 1
+    project = outreach.project
+    with pipeline.knowledge_index(outreach, with_laws=args.laws) as searcher:
+        answer = searcher.search(args.query, topic=args.topic, audience=args.audience, kind=args.kind,
+                                 limit=args.limit)
+    if args.json:
+        print(json.dumps({"query": answer.query, "words": answer.words, "relaxed": answer.relaxed,
+                          "suggestions": answer.suggestions,
+                          "hits": [h.__dict__ for h in answer.hits]}, ensure_ascii=False, indent=2))
+        return 0
+    from .report import search_text
+    print(search_text(answer, project))
+    return 0
+
+
+def cmd_eval_search(args) -> int:
+    from .evaluate import evaluate, print_table
+
+    outreach, problems = pipeline.check(args.project)
+    if outreach is None:
+        _print_problems(problems, False)
+        return 1
+    rows = evaluate(outreach, Path(args.project) / args.file, site=Path(args.site) if args.site else None)
+    print(print_table(rows))
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "search": cmd_search, "eval-search": cmd_eval_search, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
             "schema": cmd_schema}
 
 

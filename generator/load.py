@@ -181,6 +181,7 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
     township = data_file("township.yml", model.TOWNSHIP_FILE)
 
     calendar = data_file("calendar.yml", model.CALENDAR_FILE)
+    synonyms = data_file("synonyms.yml", model.SYNONYMS_FILE) or model.Synonyms()
     publicity = data_file("publicity.yml", model.PUBLICITY_FILE) or []
     regions = _load_folder(layout, "regions", model.REGION_FILE, problems, refs)
     holiday_years = _load_folder(layout, "holidays", model.HOLIDAYS_FILE, problems, refs)
@@ -222,7 +223,7 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
     project = Project(str(layout.root), township, tuple(groups), tuple(topics), tuple(audiences),
                       tuple(materials), tuple(lessons), tuple(campaigns), calendar,
                       tuple(regions), tuple(publicity), tuple(holiday_years),
-                      tuple(r for r in refs if r.kind not in ids))
+                      tuple(r for r in refs if r.kind not in ids), synonyms)
     return project, problems
 
 
@@ -354,3 +355,29 @@ def _check_teams(township: model.Township, problems: Problems) -> None:
             if load[member] > township.max_teams_per_cadre and member in cadre:
                 problems.error(team.pos, f"「{cadre[member].name}」已包 {load[member]} 个村"
                                f"（{'、'.join(teams_of[member])}），超过每人最多 {township.max_teams_per_cadre} 个")
+
+
+def site_settings(root: str | os.PathLike) -> dict:
+    """The wanjia plugin's own settings in mkdocs.yml (e.g. `laws`), without loading the site engine.
+
+    Unknown YAML tags (mkdocs.yml may use `!ENV` or `!!python/name`) are read as plain values."""
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        config = yaml.load((Path(root) / "mkdocs.yml").read_text("utf-8"), Loader=Loader) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("wanjia"), dict):
+            return plugin["wanjia"]
+    return {}
+
+
+def laws_dir(root: str | os.PathLike, given: str | None = None) -> Path | None:
+    """The law-text folder: given on the command line, else from mkdocs.yml (relative to it)."""
+    value = given or site_settings(root).get("laws")
+    if not value:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() or given else (Path(root) / path).resolve()

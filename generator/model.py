@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .problems import Pos
-from .schema import Bool, Date, DateText, Field, Id, Int, List, Obj, OneOf, Ref, Str, Type
+from .schema import Bool, Date, DateText, Field, Id, Int, List, Mapping, Obj, OneOf, Ref, Str, Type
 
 # Stages of the 青少年法治教育大纲, with the folder each stage's lessons live in.
 STAGES = {"小学低年级": "primary-lower", "小学高年级": "primary-upper", "初中": "junior", "高中": "senior"}
@@ -294,6 +294,20 @@ class HolidayYear:
     pos: Pos = _pos()
 
 
+@dataclass(frozen=True)
+class Synonym:
+    word: str                 # what villagers say: 工钱
+    targets: tuple[str, ...]  # what the materials say: 工资、劳动报酬
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    words: tuple[Synonym, ...] = ()
+    particles: tuple[str, ...] = ()
+    pos: Pos = _pos()
+
+
 @dataclass
 class Project:
     """Everything loaded from a township's files; the input of every later stage."""
@@ -311,6 +325,7 @@ class Project:
     publicity: tuple[PublicityDay, ...] = ()
     holiday_years: tuple[HolidayYear, ...] = ()
     deferred_refs: tuple = ()  # uses of days and periods, checked by the calendar stage
+    synonyms: Synonyms = Synonyms()
 
     def __post_init__(self) -> None:
         self.region = {r.name: r for r in self.regions}
@@ -583,6 +598,13 @@ HOLIDAYS_FILE = Obj(fields={
     "workdays": Field(List(item=Date()), doc="调休上班的日子"),
 }, build=_build(HolidayYear), doc="一年的法定节假日和调休")
 
+SYNONYMS_FILE = Obj(fields={
+    "particles": Field(List(item=TEXT, unique=True), doc="搜索时忽略的口头语，如 怎么办、吗、呢"),
+    "words": Field(Mapping(value=List(item=TEXT, min_items=1, unique=True),
+                           build=lambda key, value, pos: Synonym(key, tuple(value), pos)), True,
+                   "村民的说法: [资料里的说法, …]"),
+}, build=_build(Synonyms), doc="村民的说法与法律用语的对照，搜索用")
+
 SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation
     "township": (TOWNSHIP_FILE, "乡镇（data/township.yml）"),
     "topics": (TOPICS_FILE, "主题（data/topics.yml）"),
@@ -595,4 +617,5 @@ SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation
     "calendar": (CALENDAR_FILE, "日历设置（data/calendar.yml）"),
     "publicity": (PUBLICITY_FILE, "宣传日（data/publicity.yml）"),
     "holidays": (HOLIDAYS_FILE, "法定节假日（data/holidays/<年份>.yml）"),
+    "synonyms": (SYNONYMS_FILE, "村民说法对照（data/synonyms.yml）"),
 }

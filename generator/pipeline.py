@@ -5,15 +5,17 @@ same problems.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import calendar
 from .calendar import Almanac
+from .laws import LawCorpus, check_citations
 from .load import load_project
 from .match import Matched, match
 from .model import Project
-from .problems import Problems
+from .problems import Pos, Problems
+from .search import Searcher, Vocabulary, law_docs, open_index, project_docs
 
 
 @dataclass
@@ -24,22 +26,55 @@ class Outreach:
     almanac: Almanac
     year: int
     matched: list[Matched]
+    related: dict[str, list] = field(default_factory=dict)  # page uid → related materials (search hits)
+    laws: LawCorpus | None = None
 
     @property
     def cal(self):
         return self.almanac.year(self.year)
 
 
-def check(root: str | Path, year: int | None = None, region: str | None = None
-          ) -> tuple[Outreach | None, Problems]:
+def check(root: str | Path, year: int | None = None, region: str | None = None,
+          laws: str | Path | None = None, require_laws: bool = False) -> tuple[Outreach | None, Problems]:
+    """Load and check everything; with `laws` (a law-text folder) check every citation too.
+    A configured folder that is missing is a warning (the site still builds), unless required."""
     project, problems = load_project(root)
     if project is None:
         return None, problems
     almanac = calendar.check(project, problems, region)
+    corpus = None
+    if laws is not None:
+        if not Path(laws).is_dir():
+            report = problems.error if require_laws else problems.warning
+            report(Pos("mkdocs.yml"), f"法律文本库目录 {laws} 不存在，引用的条文没有核对；"
+                                      "请检查 --laws 或 mkdocs.yml 中 wanjia 的 laws 设置")
+        else:
+            corpus = LawCorpus(Path(laws))
+            check_citations(project, corpus, problems)
     if problems.errors:
         return None, problems
     year = year or project.calendar.year
     cal = almanac.year(year)
     for note in cal.notes:
         problems.warning(project.calendar.pos, note)
-    return Outreach(project, almanac, year, match(project, almanac, year, problems)), problems
+    return Outreach(project, almanac, year, match(project, almanac, year, problems), laws=corpus), problems
+
+
+def vocabulary(project: Project) -> Vocabulary:
+    return Vocabulary({s.word: s.targets for s in project.synonyms.words}, project.synonyms.particles)
+
+
+def knowledge_index(outreach: Outreach, with_laws: bool = False):
+    """The whoosh index of the township's materials, lessons and campaigns (and law texts)."""
+    project = outreach.project
+    docs = project_docs(project, law_docs(outreach.laws) if with_laws and outreach.laws else None)
+    vocab = vocabulary(project)
+    return Searcher(open_index(Path(project.root) / ".cache" / "wanjia", docs, vocab), vocab)
+
+
+def add_related(outreach: Outreach, searcher: Searcher, limit: int = 3) -> None:
+    """Related materials for every material and campaign page, from the same index as search."""
+    for m in outreach.project.materials:
+        outreach.related[f"material:{m.id}"] = searcher.related(f"material:{m.id}", limit=limit)
+    for c in outreach.project.campaigns:
+        outreach.related[f"campaign:{c.id}"] = searcher.related(f"campaign:{c.id}", limit=limit + 2)

@@ -19,14 +19,19 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import pipeline, quiet_jieba, render
+from . import pipeline, render
 from .problems import Failed
 
 log = logging.getLogger("mkdocs.plugins.wanjia")
 
 
+THEME_DIR = Path(__file__).parent / "theme"
+
+
 class WanjiaConfig(Config):
     strict = opt.Type(bool, default=False)  # warnings (e.g. unreviewed materials) fail the build
+    laws = opt.Optional(opt.Type(str))      # a law-text folder (LawRefBook format), relative to mkdocs.yml
+    search = opt.Type(bool, default=True)   # build the Pagefind index for site search
 
 
 class WanjiaPlugin(BasePlugin[WanjiaConfig]):
@@ -41,16 +46,22 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
-        outreach, problems = self.preloaded or pipeline.check(root)
+        laws = (root / self.config.laws).resolve() if self.config.laws else None
+        outreach, problems = self.preloaded or pipeline.check(root, laws=laws)
         if self.preloaded is None:
             for p in problems.warnings:
                 log.info(str(p))
         if outreach is None or problems.failed(self.config.strict):
             raise PluginError(_failure_text(problems))
         self.project = outreach.project
-        quiet_jieba(root / ".cache" / "wanjia")  # Material's search segments Chinese with jieba
+        with pipeline.knowledge_index(outreach) as searcher:
+            pipeline.add_related(outreach, searcher)
+        self.outreach = outreach
         self.pages = render.site_pages(outreach)
         config.nav = render.NAV
+        config.theme.dirs.insert(0, str(THEME_DIR))  # our header, search box and page marks
+        if "assets/wanjia.css" not in config.extra_css:
+            config.extra_css.append("assets/wanjia.css")
         config.validation.nav.omitted_files = logging.DEBUG  # detail pages are reached by links
         config.validation.links.not_found = logging.WARNING
         # mkdocs --strict aborts *after* on_post_build; count warnings ourselves so that a
@@ -75,18 +86,22 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         src = page.file.src_uri
-        material = self.project.material.get(Path(src).stem) if src.startswith("materials/") else None
-        if material is not None and material.src == src:
-            return (render.material_header(material, self.project) + markdown
-                    + render.material_footer(material, self.project))
-        lesson = self.project.lesson.get(Path(src).stem) if src.startswith("lessons/") else None
-        if lesson is not None and lesson.src == src:
-            return render.lesson_header(lesson, self.project) + markdown
+        found = render.page_record(self.project, src)
+        if found is not None:
+            page.meta["wanjia"] = render.search_marks(self.outreach, *found)
+        kind, record = found or (None, None)
+        if kind == "material":
+            return (render.material_header(record, self.project) + markdown
+                    + render.material_footer(record, self.outreach))
+        if kind == "lesson":
+            return render.lesson_header(record, self.project) + markdown
         return markdown
 
     def on_post_build(self, *, config) -> None:
         site = Path(config.site_dir)
         _drop_build_noise(site)
+        if self.config.search:
+            _run_pagefind(site)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
             if config.strict and self.warnings.get_counts():
@@ -119,6 +134,17 @@ def _drop_build_noise(site: Path) -> None:
             path.write_bytes(stripped)
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (site / name).unlink(missing_ok=True)
+
+
+def _run_pagefind(site: Path) -> None:
+    """Index the built pages for site search (Pagefind's extended build segments Chinese)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
+                          capture_output=True, text=True)
+    if done.returncode != 0 or not (site / "pagefind" / "pagefind.js").exists():
+        raise PluginError(f"站内搜索索引（Pagefind）生成失败：{(done.stderr or done.stdout).strip()[:500]}")
 
 
 def _swap_in(built: Path, final: Path) -> None:

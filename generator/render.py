@@ -83,6 +83,7 @@ def site_pages(outreach) -> dict[str, str | bytes]:
     project = outreach.project
     pages = {"index.md": home(project), "materials/index.md": materials_index(project),
              "calendar/index.md": calendar_page(outreach), "calendar/outreach.ics": outreach_ics(outreach),
+             "search/index.md": search_page(project), "assets/wanjia-words.json": search_words(project),
              "topics/index.md": topics_index(project), "audiences/index.md": audiences_index(project),
              "campaigns/index.md": campaigns_index(project), "villages/index.md": villages_index(project),
              "lessons/index.md": lessons_index(project), "schools/index.md": schools_index(project)}
@@ -224,7 +225,16 @@ def campaign_page(m: Matched, outreach) -> str:
             f"{activity_rows}\n\n"
             "## 要带的资料\n\n" + _material_list(here, m.materials, project)
             + (f"\n## 相关法治课\n\n{_lesson_list(here, m.lessons)}" if m.lessons else "")
+            + _related_block(here, outreach.related.get(f"campaign:{c.id}", []), m.materials)
             + f"\n## 覆盖的村（社区）\n\n{village_links}\n")
+
+
+def _related_block(here: str, related, already) -> str:
+    shown = {x.src for x in already}
+    extra = [h for h in related if h.path not in shown]
+    if not extra:
+        return ""
+    return "\n## 相关资料\n\n" + "".join(f"- [{escape(h.title)}]({link(here, h.path)})\n" for h in extra)
 
 
 def villages_index(project: Project) -> str:
@@ -275,6 +285,52 @@ def schools_index(project: Project) -> str:
     return "".join(out)
 
 
+# ---------------------------------------------------------------- site search
+_KIND_NAME = {"material": "资料", "lesson": "法治课", "campaign": "宣传活动"}
+
+
+def page_record(project: Project, src: str):
+    """(kind, record) of a material, lesson or campaign page, else None."""
+    stem = posixpath.splitext(posixpath.basename(src))[0]
+    for kind, table in (("material", project.material), ("lesson", project.lesson)):
+        record = table.get(stem)
+        if record is not None and record.src == src:
+            return kind, record
+    if src.startswith("campaigns/") and stem in project.campaign:
+        return "campaign", project.campaign[stem]
+    return None
+
+
+def search_marks(outreach, kind: str, record) -> dict:
+    """What the page tells site search: its kind, topic and audience names, and the villagers'
+    words for the legal terms it uses (Pagefind has no synonyms, so they go into the page)."""
+    from .pipeline import vocabulary
+
+    project = outreach.project
+    text = " ".join(str(getattr(record, f, "")) for f in ("title", "summary", "goal", "body"))
+    return {"kind": _KIND_NAME[kind],
+            "topics": [project.topic[t].name for t in record.topics],
+            "audiences": [project.audience[a].name for a in getattr(record, "audiences", ())],
+            "colloquial": " ".join(vocabulary(project).colloquial_for(text))}
+
+
+def search_page(project: Project) -> str:
+    return (_frontmatter("搜索", hide="[toc]") + "# 搜索\n\n"
+            '<form class="wj-search-page" action="./" role="search">'
+            '<input type="search" name="q" aria-label="搜索" placeholder="用村民的话搜，如：工钱要不回来">'
+            '<button type="submit">搜索</button></form>\n\n'
+            "可以直接说村民的原话，比如“包工头跑了，工钱找谁要”“过年打牌犯法吗”。\n{ .wj-muted }\n")
+
+
+def search_words(project: Project) -> bytes:
+    """Villagers' words and particles for the site's search box, from data/synonyms.yml."""
+    import json
+
+    data = {"particles": list(project.synonyms.particles),
+            "words": {s.word: list(s.targets) for s in project.synonyms.words}}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
 # ---------------------------------------------------------------- decorations of hand-written pages
 def material_header(m: Material, project: Project) -> str:
     here = m.src
@@ -286,13 +342,17 @@ def material_header(m: Material, project: Project) -> str:
             f"{_chips(here, project, m.topics, m.audiences)}\n\n")
 
 
-def material_footer(m: Material, project: Project) -> str:
+def material_footer(m: Material, outreach) -> str:
+    project = outreach.project
     out = []
     if m.citations:
         out.append("\n## 法律依据\n\n")
         for c in m.citations:
             arts = "、".join(f"第{a}条" for a in c.articles)
             out.append(f"- 《{escape(c.law)}》（{c.version} 版）{arts}\n")
+    related = outreach.related.get(f"material:{m.id}")
+    if related:
+        out.append("\n## 相关资料\n\n" + "".join(f"- [{escape(h.title)}]({link(m.src, h.path)})\n" for h in related))
     out.append("\n" + _help_box(project))
     return "".join(out)
 

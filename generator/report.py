@@ -41,3 +41,32 @@ def calendar_text(outreach) -> str:
             for w in inside(m.windows):
                 lines.append(f"  ▶ {m.campaign.title}　{span_text(w)}")
     return "\n".join(lines)
+
+
+_KIND = {"material": "资料", "lesson": "法治课", "campaign": "宣传活动", "law": "法律"}
+
+
+def search_text(answer, project) -> str:
+    import re
+
+    def plain(html: str) -> str:
+        return re.sub(r"</?mark>", "", html.replace("<mark>", "【").replace("</mark>", "】"))
+    lines = []
+    if not answer.words:
+        return "请输入要找的内容，比如“工钱要不回来”。"
+    if not answer.hits:
+        lines.append(f"没有找到和「{answer.query}」有关的内容。")
+    elif answer.relaxed:
+        lines.append(f"没有完全符合「{answer.query}」的内容，下面是部分相关的：")
+    if answer.suggestions:
+        lines.append("您是不是要找：" + "、".join(answer.suggestions))
+    for i, h in enumerate(answer.hits, 1):
+        topics = "、".join(project.topic[t].name for t in h.topics if t in project.topic)
+        audiences = "、".join(project.audience[a].name for a in h.audiences if a in project.audience)
+        lines.append(f"\n{i}. 【{_KIND.get(h.kind, h.kind)}】{h.title}")
+        if topics or audiences:
+            lines.append(f"   主题：{topics or '—'}　对象：{audiences or '—'}")
+        lines.append(f"   {plain(h.snippet)}")
+        if h.path:
+            lines.append(f"   页面：{h.path.removesuffix('.md')}/")
+    return "\n".join(lines)

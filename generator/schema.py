@@ -326,6 +326,41 @@ class Obj(Type):
 
 
 @dataclass
+class Mapping(Type):
+    """A mapping with free keys (e.g. a dictionary of words); `build(key, value, pos)` makes each entry."""
+
+    value: Type = None  # type: ignore[assignment]
+    build: Callable[..., Any] | None = None
+    label = "键值表"
+    kinds = (yaml.MappingNode,)
+
+    def check(self, node, ctx):
+        if not isinstance(node, yaml.MappingNode):
+            return self.wrong(node, ctx)
+        out, seen = [], set()
+        for key_node, value_node in node.value:
+            key = key_node.value.strip() if isinstance(key_node, yaml.ScalarNode) else ""
+            if not key:
+                ctx.error(key_node, f"的键应为文字，实际为{found(key_node)}")
+                continue
+            if key in seen:
+                ctx.error(key_node, f"中键「{key}」重复出现")
+                continue
+            seen.add(key)
+            ctx.trail.append(key)
+            value = INVALID if is_null(value_node) else self.value.check(value_node, ctx)
+            if is_null(value_node):
+                ctx.error(value_node, "不能为空")
+            ctx.trail.pop()
+            if value is not INVALID:
+                out.append(self.build(key, value, ctx.pos(key_node)) if self.build else (key, value))
+        return out
+
+    def json(self, ids):
+        return {"type": "object", "additionalProperties": self.value.json(ids)}
+
+
+@dataclass
 class OneOf(Type):
     """One of several types, told apart by the kind of node (text, list or mapping)."""
 

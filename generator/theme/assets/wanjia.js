@@ -1,0 +1,132 @@
+/* Wanjia on the phone: site search over Pagefind, in Material's own search dialog.
+   Plain ES2017 for the WebView engines in WeChat and cheap Android phones. Pagefind loads only
+   when the search box is first used, then fetches just the index chunks a query needs. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-wj-search]");
+  if (!box) return;
+  var base = new URL(box.getAttribute("data-wj-base").replace(/\/?$/, "/"), location.href);
+  var input = box.querySelector("[data-wj-query]");
+  var list = box.querySelector("[data-wj-results]");
+  var meta = box.querySelector("[data-wj-meta]");
+  var filterBox = box.querySelector("[data-wj-filters]");
+  var toggle = document.getElementById("__search");
+  var engine = null, words = null, filters = {}, timer = null, lastQuery = "";
+
+  function load() {
+    if (!engine) {
+      engine = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
+        pf.options({ baseUrl: base.pathname, excerptLength: 20 });
+        return pf;
+      });
+      words = fetch(new URL("assets/wanjia-words.json", base).href).then(function (r) { return r.json(); })
+        .catch(function () { return { particles: [], words: {} }; });
+      engine.then(showFilters).catch(function () { meta.textContent = "搜索暂时用不了（离线时只能搜已打开过的内容）"; });
+    }
+    return engine;
+  }
+
+  /* Villagers speak in sentences: drop the particles, split at punctuation, and keep the known
+     words whole (longest first) so each piece can be searched on its own. */
+  function pieces(query, vocab) {
+    var text = query.toLowerCase();
+    vocab.particles.slice().sort(function (a, b) { return b.length - a.length; }).forEach(function (p) {
+      text = text.split(p).join(" ");
+    });
+    var known = Object.keys(vocab.words).sort(function (a, b) { return b.length - a.length; });
+    var out = [];
+    text.split(/[\s，。！？、,.!?；;：:“”"']+/).forEach(function (chunk) {
+      var rest = chunk;
+      while (rest) {
+        var hit = null;
+        for (var i = 0; i < known.length && !hit; i++) if (rest.indexOf(known[i]) === 0) hit = known[i];
+        if (hit) { out.push(hit); rest = rest.slice(hit.length); continue; }
+        var next = rest.length;
+        for (var j = 1; j < rest.length; j++) {
+          if (known.some(function (k) { return rest.indexOf(k, j) === j; })) { next = j; break; }
+        }
+        var piece = rest.slice(0, next).replace(/[的了吗呢啊吧呀么我你他她是在有要想就都也还找谁]/g, "");
+        if (piece) out.push(piece);
+        rest = rest.slice(next);
+      }
+    });
+    return out;
+  }
+
+  function showFilters(pf) {
+    return pf.filters().then(function (all) {
+      filterBox.innerHTML = "";
+      ["类别", "主题", "对象"].forEach(function (name) {
+        var values = Object.keys(all[name] || {}).sort();
+        if (!values.length) return;
+        var select = document.createElement("select");
+        select.setAttribute("aria-label", name);
+        select.innerHTML = '<option value="">全部' + name + "</option>" + values.map(function (v) {
+          return '<option value="' + escapeHtml(v) + '">' + escapeHtml(v) + "</option>";
+        }).join("");
+        select.addEventListener("change", function () {
+          if (select.value) filters[name] = select.value; else delete filters[name];
+          run(input.value, true);
+        });
+        filterBox.appendChild(select);
+      });
+    });
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+
+  async function run(query, force) {
+    query = query.trim();
+    if (!force && query === lastQuery) return;
+    lastQuery = query;
+    if (!query) { list.innerHTML = ""; meta.textContent = "输入要找的内容"; return; }
+    meta.textContent = "正在找……";
+    var pf = await load(), vocab = await words;
+    var opts = { filters: filters };
+    var found = (await pf.search(query, opts)).results;
+    if (found.length < 3) {
+      // Search the pieces one by one and rank pages by how many pieces (and how well) they match.
+      var scores = {}, byId = {};
+      var parts = pieces(query, vocab);
+      for (var i = 0; i < parts.length; i++) {
+        var terms = [parts[i]].concat(vocab.words[parts[i]] || []);
+        for (var t = 0; t < terms.length; t++) {
+          var res = (await pf.search(terms[t], opts)).results;
+          res.forEach(function (r) {
+            byId[r.id] = r;
+            scores[r.id] = (scores[r.id] || 0) + r.score + 1;
+          });
+        }
+      }
+      found.forEach(function (r) { byId[r.id] = r; scores[r.id] = (scores[r.id] || 0) + 100; });
+      found = Object.keys(scores).sort(function (a, b) { return scores[b] - scores[a]; }).map(function (id) { return byId[id]; });
+    }
+    if (query !== lastQuery) return;
+    var shown = await Promise.all(found.slice(0, 10).map(function (r) { return r.data(); }));
+    if (query !== lastQuery) return;
+    meta.textContent = shown.length ? "找到 " + found.length + " 条" : "没有找到。换个说法试试，比如“工钱”“租房”“赌博”";
+    list.innerHTML = shown.map(function (d) {
+      var topics = (d.meta && d.meta.topics) ? '<p class="wj-result-topics">' + escapeHtml(d.meta.topics) + "</p>" : "";
+      return '<li class="md-search-result__item"><a class="md-search-result__link" href="' + d.url + '">' +
+        '<article class="md-search-result__article md-typeset"><h1>' + escapeHtml(d.meta.title || "") + "</h1>" +
+        topics + "<p>" + d.excerpt + "</p></article></a></li>";
+    }).join("");
+  }
+
+  input.addEventListener("focus", load);
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { run(input.value); }, 250);
+  });
+  box.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); run(input.value, true); });
+  if (toggle) toggle.addEventListener("change", function () { if (toggle.checked) { load(); input.focus(); } });
+
+  var asked = new URLSearchParams(location.search).get("q");
+  if (asked) {
+    if (toggle) toggle.checked = true;
+    input.value = asked;
+    run(asked, true);
+  }
+})();
