@@ -52,3 +52,13 @@ def built_demo(tmp_path_factory) -> Path:
     root = copy_demo(tmp_path_factory.mktemp("demo") / "township")
     assert main(["-C", str(root), "build"]) == 0
     return root / "site"
+
+
+def need_chromium() -> None:
+    """Browser tests need Debian's chromium; under CI a missing browser is a failure, not a skip."""
+    import os
+
+    if not Path("/usr/bin/chromium").exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI 需要 /usr/bin/chromium（.ci/setup 安装 Debian 的 chromium）")
+        pytest.skip("没有 /usr/bin/chromium")
