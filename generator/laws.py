@@ -131,3 +131,24 @@ def check_citations(project, corpus: LawCorpus, problems: Problems) -> None:
             newer = newer_versions(corpus, c.law, c.version)
             if newer:
                 problems.warning(c.pos, f"《{c.law}》有比 {c.version} 更新的版本 {'、'.join(newer)}，请核对条文是否已变化")
+
+
+def check_reviews(project, corpus: LawCorpus | None, problems: Problems, today) -> None:
+    """A review is stale after a year, or once a cited law has a version newer than the review."""
+    import datetime as dt
+
+    for m in project.materials:
+        r = m.review
+        if r.status != "已审核":
+            continue
+        if r.on is None or not r.by:
+            problems.warning(r.pos, f"资料「{m.title}」标为已审核，但没有写审核人（by）或审核日期（on）")
+            continue
+        if r.on < today - dt.timedelta(days=365):
+            problems.warning(r.pos, f"资料「{m.title}」的审核（{r.on}）已超过一年，请重新审核")
+        if r.next is not None and r.next < today:
+            problems.warning(r.pos, f"资料「{m.title}」的复核日期 {r.next} 已过，请重新审核")
+        for c in m.citations:
+            newer = [v for v in newer_versions(corpus, c.law, c.version) if v > r.on.isoformat()]
+            if newer:
+                problems.warning(r.pos, f"资料「{m.title}」审核（{r.on}）之后，《{c.law}》有了新版本 {'、'.join(newer)}，请重新审核")

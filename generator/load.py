@@ -115,8 +115,8 @@ def load_yaml_file(path: Path, shown: str, root: Type, problems: Problems, refs:
     return check_node(node, root, ctx)
 
 
-def split_front_matter(text: str, ctx: Ctx) -> tuple[yaml.Node, str] | None:
-    """(front matter node, Markdown body) of a page that must start with a `---` block."""
+def split_front_matter(text: str, ctx: Ctx) -> tuple[yaml.Node, str, int] | None:
+    """(front matter node, Markdown body, the body's first line) of a page starting with `---`."""
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         ctx.problems.error(Pos(ctx.path), "缺少头部信息：文件第一行应为 ---，下面写 id、title 等，再以 --- 结束")
@@ -135,7 +135,7 @@ def split_front_matter(text: str, ctx: Ctx) -> tuple[yaml.Node, str] | None:
     if not isinstance(node, yaml.MappingNode):
         ctx.problems.error(ctx.pos(node), "头部信息应为“键: 值”的形式（键值表），实际不是")
         return None
-    return node, "\n".join(lines[end + 1:])
+    return node, "\n".join(lines[end + 1:]), end + 2
 
 
 def load_page(path: Path, layout: Layout, root: Type, problems: Problems, refs: list[RefUse]):
@@ -147,11 +147,11 @@ def load_page(path: Path, layout: Layout, root: Type, problems: Problems, refs: 
     split = split_front_matter(text, ctx)
     if split is None:
         return None
-    node, body = split
+    node, body, body_line = split
     meta = check_node(node, root, ctx)
     if meta is None:
         return None
-    return meta, body, ctx.pos(node), os.path.relpath(path, layout.docs).replace(os.sep, "/")
+    return meta, body, body_line, ctx.pos(node), os.path.relpath(path, layout.docs).replace(os.sep, "/")
 
 
 def _tuples(values: dict) -> dict:
@@ -213,6 +213,11 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
         if m.review.status == "待审核":
             problems.warning(m.review.pos, f"资料「{m.title}」仍待审核，正式发布前请由司法所审核")
     for le in lessons:
+        for item in le.quiz:
+            if item.answer > len(item.options):
+                problems.error(item.pos, f"小测验「{item.question}」的答案是第 {item.answer} 个，但只有 {len(item.options)} 个选项")
+        if le.review.status == "待审核":
+            problems.warning(le.review.pos, f"课程「{le.title}」仍待审核，正式使用前请由法治副校长或司法所审核")
         if model.STAGES.get(le.stage) != le.src.split("/")[1]:
             problems.error(le.pos, f"课程的学段「{le.stage}」与所在文件夹 {le.src.split('/')[1]} 不一致"
                            f"（应放在 docs/lessons/{model.STAGES[le.stage]}/）")
@@ -246,13 +251,13 @@ def _unique_names(records, what: str, problems: Problems) -> list[str]:
     return list(first)
 
 
-def _material(meta: dict, body: str, pos: Pos, src: str) -> Material:
+def _material(meta: dict, body: str, body_line: int, pos: Pos, src: str) -> Material:
     return Material(**_tuples(meta), group=src.split("/")[1] if src.count("/") >= 2 else "",
-                    src=src, body=body, pos=pos)
+                    src=src, body=body, body_line=body_line, pos=pos)
 
 
-def _lesson(meta: dict, body: str, pos: Pos, src: str) -> Lesson:
-    return Lesson(**_tuples(meta), src=src, body=body, pos=pos)
+def _lesson(meta: dict, body: str, body_line: int, pos: Pos, src: str) -> Lesson:
+    return Lesson(**_tuples(meta), src=src, body=body, body_line=body_line, pos=pos)
 
 
 def _load_pages(layout: Layout, section: str, root: Type, problems: Problems,
@@ -271,8 +276,7 @@ def _load_pages(layout: Layout, section: str, root: Type, problems: Problems,
         loaded = load_page(path, layout, root, problems, refs)
         if loaded is None:
             continue
-        meta, body, pos, src = loaded
-        record = make(meta, body, pos, src)
+        record = make(*loaded)
         if record.id != path.stem:
             problems.error(pos, f"编号「{record.id}」应与文件名「{path.stem}」一致")
         out.append(record)

@@ -6,6 +6,8 @@ sharing a topic with the campaign; among those, more shared audiences, then topi
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
 from .calendar import Almanac, Span, YearCalendar
@@ -77,3 +79,75 @@ def _warn_timing(campaign: Campaign, windows: list[Span], cal: YearCalendar, alm
             problems.warning(where, f"活动「{campaign.title}」{year} 年的窗口有 {len(busy)}/{len(days)} 天在农忙"
                                     f"（{names}），入户只能安排在晚上；建议改到"
                                     f"{'或'.join(slack[:2]) or '农闲时节'}，或在 avoid 中写上 {names}")
+
+
+# ---------------------------------------------------------------- school lessons (法治副校长)
+@dataclass(frozen=True)
+class SchoolLesson:
+    school: str
+    date: dt.date
+    stage: str
+    lesson: Lesson
+    occasion: str
+
+
+# Occasions a rule-of-law lesson is usually given, most important first, with the topics that suit them.
+OCCASIONS = (
+    ("国家宪法日", "国家宪法日", ("constitution", "village-democracy", "mediation")),
+    ("全民国家安全教育日", "全民国家安全教育日", ("national-security", "constitution")),
+    ("春季开学", "春季学期+7", ("school-bullying", "minors", "traffic-safety", "fire-safety")),
+    ("秋季开学", "秋季学期+7", ("school-bullying", "minors", "traffic-safety", "fraud")),
+    ("国际禁毒日前", "国际禁毒日-12", ("drugs", "drowning", "minors")),
+    ("全国消防日", "全国消防日", ("fire-safety", "fraud", "labor-contract")),
+)
+MIN_PERIODS = 4  # 《中小学法治副校长聘任与管理办法》: at least 4 课时 a year in each school
+
+
+def school_plans(project: Project, almanac: Almanac, year: int) -> dict[str, list[SchoolLesson]]:
+    """Each school's year of rule-of-law lessons: at least four, on school days in term time and
+    outside exam weeks, on the occasions that matter most, each lesson matched to the school's
+    stages and the occasion; a vice principal serving two schools is never booked twice a day."""
+    cal = almanac.year(year)
+    exams = cal.school.get("考试", [])
+    terms = cal.school.get("学期", [])
+    first_of_year = dt.date(year, 1, 1)
+
+    def school_day(d: dt.date) -> bool:
+        return (not cal.is_day_off(d) and any(t.start <= d <= t.end for t in terms)
+                and not any(e.start <= d <= e.end for e in exams))
+
+    def occasion_day(expr: str) -> dt.date | None:
+        m = re.fullmatch(r"(.+?)([+-]\d+)?", expr)
+        name, offset = m.group(1), int(m.group(2) or 0)
+        if name in cal.periods:  # a term: its real start, not the part carried over from last year
+            starts = [s.start for s in cal.periods[name] if s.start != first_of_year]
+        else:
+            starts = [s.start for s in cal.publicity if s.name == name]
+        return starts[0] + dt.timedelta(days=offset) if starts else None
+
+    booked: set[tuple[str, dt.date]] = set()
+    plans: dict[str, list[SchoolLesson]] = {}
+    for school in project.township.schools:
+        wanted = max(MIN_PERIODS, 2 * len(school.stages))
+        chosen: list[tuple[dt.date, str, tuple[str, ...]]] = []
+        for name, expr, topics in OCCASIONS:
+            start = occasion_day(expr)
+            day = next((start + dt.timedelta(days=k) for k in range(15) if start
+                        and school_day(start + dt.timedelta(days=k))
+                        and (school.vice_principal, start + dt.timedelta(days=k)) not in booked), None)
+            if day is not None and len(chosen) < wanted:
+                chosen.append((day, name, topics))
+                booked.add((school.vice_principal, day))
+        used: set[str] = set()
+        plan = []
+        for i, (day, name, topics) in enumerate(sorted(chosen)):
+            stage = school.stages[i % len(school.stages)]
+            pool = [le for le in project.lessons if le.stage == stage]
+            if not pool:
+                continue
+            fresh = [le for le in pool if le.id not in used] or pool
+            lesson = next((le for le in fresh if set(le.topics) & set(topics)), fresh[0])
+            used.add(lesson.id)
+            plan.append(SchoolLesson(school.id, day, stage, lesson, name))
+        plans[school.id] = plan
+    return plans

@@ -162,6 +162,16 @@ class Material:
     group: str = ""     # the folder under docs/materials/, a Group id
     src: str = ""       # path relative to docs/
     body: str = ""      # Markdown after the front matter
+    body_line: int = 1  # the file line the body starts on
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class QuizItem:
+    question: str
+    options: tuple[str, ...]
+    answer: int          # 1-based number of the right option
+    explain: str = ""
     pos: Pos = _pos()
 
 
@@ -176,8 +186,10 @@ class Lesson:
     periods: int = 1
     minutes: int = 40
     summary: str = ""
+    quiz: tuple[QuizItem, ...] = ()
     src: str = ""
     body: str = ""
+    body_line: int = 1
     pos: Pos = _pos()
 
 
@@ -471,6 +483,13 @@ LESSON_META = Obj(fields={
     "minutes": Field(Int(min=30, max=60), doc="每课时分钟数", default=40),
     "objectives": Field(List(item=TEXT, min_items=1), True, "教学目标"),
     "topics": Field(_ids("topic", 1), True, "主题编号"),
+    "quiz": Field(List(item=Obj(fields={
+        "q": Field(TEXT, True, "题目"),
+        "options": Field(List(item=TEXT, min_items=2, unique=True), True, "选项"),
+        "answer": Field(Int(min=1, max=6), True, "正确选项是第几个（从 1 数起）"),
+        "explain": Field(TEXT, doc="讲解", default=""),
+    }, build=lambda pos, **v: QuizItem(v["q"], tuple(v["options"]), v["answer"], v["explain"], pos))),
+        doc="小测验（页面上不联网也能做）"),
     "review": Field(REVIEW, True, "审核情况"),
 }, build=None, doc="法治课的头部信息")
 

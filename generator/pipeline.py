@@ -5,14 +5,15 @@ same problems.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import calendar
+from . import calendar, readability
 from .calendar import Almanac
-from .laws import LawCorpus, check_citations
+from .laws import LawCorpus, check_citations, check_reviews
 from .load import load_project
-from .match import Matched, match
+from .match import Matched, SchoolLesson, match, school_plans
 from .model import Project
 from .problems import Pos, Problems
 from .search import Searcher, Vocabulary, law_docs, open_index, project_docs
@@ -27,6 +28,7 @@ class Outreach:
     year: int
     matched: list[Matched]
     related: dict[str, list] = field(default_factory=dict)  # page uid → related materials (search hits)
+    schools: dict[str, list[SchoolLesson]] = field(default_factory=dict)  # school id → its lessons
     laws: LawCorpus | None = None
 
     @property
@@ -35,13 +37,15 @@ class Outreach:
 
 
 def check(root: str | Path, year: int | None = None, region: str | None = None,
-          laws: str | Path | None = None, require_laws: bool = False) -> tuple[Outreach | None, Problems]:
+          laws: str | Path | None = None, require_laws: bool = False, today: dt.date | None = None
+          ) -> tuple[Outreach | None, Problems]:
     """Load and check everything; with `laws` (a law-text folder) check every citation too.
     A configured folder that is missing is a warning (the site still builds), unless required."""
     project, problems = load_project(root)
     if project is None:
         return None, problems
     almanac = calendar.check(project, problems, region)
+    readability.check(project, problems)
     corpus = None
     if laws is not None:
         if not Path(laws).is_dir():
@@ -51,13 +55,20 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
         else:
             corpus = LawCorpus(Path(laws))
             check_citations(project, corpus, problems)
+    check_reviews(project, corpus, problems, today or dt.date.today())
     if problems.errors:
         return None, problems
     year = year or project.calendar.year
     cal = almanac.year(year)
     for note in cal.notes:
         problems.warning(project.calendar.pos, note)
-    return Outreach(project, almanac, year, match(project, almanac, year, problems), laws=corpus), problems
+    matched = match(project, almanac, year, problems)
+    schools = school_plans(project, almanac, year)
+    for school in project.township.schools:
+        if len(schools[school.id]) < 4:
+            problems.warning(school.pos, f"{school.name} {year} 年只排到 {len(schools[school.id])} 节法治课，"
+                                         "不足每年 4 课时：请补充该学段的课程或检查校历")
+    return Outreach(project, almanac, year, matched, schools=schools, laws=corpus), problems
 
 
 def vocabulary(project: Project) -> Vocabulary:

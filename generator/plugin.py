@@ -94,7 +94,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
             return (render.material_header(record, self.project) + markdown
                     + render.material_footer(record, self.outreach))
         if kind == "lesson":
-            return render.lesson_header(record, self.project) + markdown
+            return render.lesson_header(record, self.project) + markdown + render.lesson_footer(record)
         return markdown
 
     def on_post_build(self, *, config) -> None:

@@ -9,6 +9,7 @@ import posixpath
 from html import escape
 
 import datetime as dt
+import re
 
 from .calendar import Span, YearCalendar
 from .match import Matched, campaigns_for_village
@@ -95,6 +96,12 @@ def site_pages(outreach) -> dict[str, str | bytes]:
         pages[f"campaigns/{m.campaign.id}.md"] = campaign_page(m, outreach)
     for v in project.township.villages:
         pages[f"villages/{v.id}.md"] = village_page(v.id, project)
+    for school in project.township.schools:
+        pages[f"schools/{school.id}.md"] = school_page(school, outreach)
+    for m in project.materials:
+        pages[f"print/{m.id}.md"] = print_sheet(m, outreach)
+    for matched in outreach.matched:
+        pages[f"print/campaign-{matched.campaign.id}.md"] = print_bundle(matched, outreach)
     return pages
 
 
@@ -225,6 +232,7 @@ def campaign_page(m: Matched, outreach) -> str:
             f"{activity_rows}\n\n"
             "## 要带的资料\n\n" + _material_list(here, m.materials, project)
             + (f"\n## 相关法治课\n\n{_lesson_list(here, m.lessons)}" if m.lessons else "")
+            + f"\n[打印这次活动的全部明白纸]({link(here, f'print/campaign-{c.id}.md')}){{ .md-button }}\n"
             + _related_block(here, outreach.related.get(f"campaign:{c.id}", []), m.materials)
             + f"\n## 覆盖的村（社区）\n\n{village_links}\n")
 
@@ -276,13 +284,30 @@ def lessons_index(project: Project) -> str:
 
 
 def schools_index(project: Project) -> str:
+    here = "schools/index.md"
     out = [_frontmatter("学校"), "# 学校与法治副校长\n\n",
            "按《中小学法治副校长聘任与管理办法》，法治副校长每年在学校承担或组织不少于 4 课时法治教育。\n\n",
            "| 学校 | 学段 | 法治副校长 |\n|---|---|---|\n"]
     for s in project.township.schools:
         vp = project.cadre[s.vice_principal]
-        out.append(f"| {escape(s.name)} | {'、'.join(s.stages)} | {escape(vp.name)}（{vp.unit}） |\n")
+        out.append(f"| [{escape(s.name)}]({link(here, f'schools/{s.id}.md')}) | {'、'.join(s.stages)} | "
+                   f"{escape(vp.name)}（{vp.unit}） |\n")
     return "".join(out)
+
+
+def school_page(school, outreach) -> str:
+    here = f"schools/{school.id}.md"
+    project = outreach.project
+    vp = project.cadre[school.vice_principal]
+    plan = outreach.schools.get(school.id, [])
+    rows = "\n".join(f"| {md(p.date)}（周{_WEEKDAYS[p.date.weekday()]}） | {escape(p.occasion)} | {p.stage} | "
+                      f"[{escape(p.lesson.title)}]({link(here, p.lesson.src)}) |" for p in plan)
+    return (_frontmatter(school.name) + f"# {escape(school.name)}\n\n"
+            f"**学段**：{'、'.join(school.stages)}　**法治副校长**：{escape(vp.name)}（{vp.unit}）\n\n"
+            f"## {outreach.year} 年法治课安排（{len(plan)} 课时）\n\n"
+            "都安排在学期中的上课日，避开考试周和节假日。\n\n"
+            "| 日期 | 时机 | 学段 | 课程 |\n|---|---|---|---|\n" + rows + "\n\n"
+            f"[订阅到手机日历]({link(here, 'calendar/outreach.ics')})\n")
 
 
 # ---------------------------------------------------------------- site search
@@ -349,12 +374,87 @@ def material_footer(m: Material, outreach) -> str:
         out.append("\n## 法律依据\n\n")
         for c in m.citations:
             arts = "、".join(f"第{a}条" for a in c.articles)
-            out.append(f"- 《{escape(c.law)}》（{c.version} 版）{arts}\n")
+            texts = [outreach.laws.article(c.law, c.version, a) for a in c.articles] if outreach.laws else []
+            if any(texts):
+                # The article's own words, folded away so the page stays short on a phone.
+                body = "\n".join(f"    {escape(t).replace(chr(10), '<br>')}\n" for t in texts if t)
+                out.append(f'??? quote "《{escape(c.law)}》（{c.version} 版）{arts}"\n{body}\n')
+            else:
+                out.append(f"- 《{escape(c.law)}》（{c.version} 版）{arts}\n")
     related = outreach.related.get(f"material:{m.id}")
     if related:
         out.append("\n## 相关资料\n\n" + "".join(f"- [{escape(h.title)}]({link(m.src, h.path)})\n" for h in related))
+    out.append(f"\n[打印明白纸]({link(m.src, f'print/{m.id}.md')}){{ .md-button }}\n")
     out.append("\n" + _help_box(project))
     return "".join(out)
+
+
+def lesson_footer(le: Lesson) -> str:
+    """The quiz as plain form controls: it works offline and, without script, answers fold open."""
+    if not le.quiz:
+        return ""
+    letters = "ABCDEF"
+    parts = ['\n## 小测验\n\n<div class="wj-quiz" data-wj-quiz>']
+    for i, item in enumerate(le.quiz, 1):
+        options = "".join(f'<label><input type="radio" name="q{i}" value="{k}"> {letters[k - 1]}. {escape(o)}</label>'
+                          for k, o in enumerate(item.options, 1))
+        answer = f"{letters[item.answer - 1]}。{escape(item.explain)}"
+        parts.append(f'<fieldset class="wj-q" data-answer="{item.answer}"><legend>{i}. {escape(item.question)}</legend>'
+                     f'{options}<p class="wj-feedback" aria-live="polite"></p>'
+                     f"<details><summary>看答案</summary><p>答案：{answer}</p></details></fieldset>")
+    parts.append("</div>\n")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- 明白纸: one printed page per material
+def _section(body: str, title: str) -> str:
+    """The Markdown of one `## title` section of a material."""
+    m = re.search(rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", body, flags=re.M | re.S)
+    return m.group(1).strip() if m else ""
+
+
+def _qr_svg(url: str) -> str:
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=3, border=1, xmldecl=False, svgns=True,
+                                    nl=False, title="扫码打开这份资料")
+    return out.getvalue().decode("utf-8")
+
+
+def _sheet_body(m: Material, outreach) -> str:
+    project = outreach.project
+    steps = _section(m.body, "遇到了怎么办")
+    help_ = _section(m.body, "去哪里求助")
+    site = project.township.site_url
+    qr = ""
+    if site:
+        url = site.rstrip("/") + "/" + m.src.removesuffix(".md") + "/"
+        qr = f'<div class="wj-qr">{_qr_svg(url)}<p>扫码看全文</p></div>'
+    badge = "已审核" if m.review.status == "已审核" else "待审核"
+    return (f'<div class="wj-sheet" markdown>\n\n'
+            f"# {escape(m.title)}\n\n"
+            f'<p class="wj-sheet-point">{escape(m.summary)}</p>\n\n'
+            f"## 遇到了怎么办\n\n{steps}\n\n## 去哪里求助\n\n{help_}\n\n"
+            f'<div class="wj-sheet-foot" markdown>\n\n{qr}\n\n'
+            f"**{escape(project.township.name)}**：{escape(project.township.contact)}  \n"
+            f"全国公共法律服务热线 **12348**　报警 **110**　（{badge}）\n\n</div>\n\n</div>\n")
+
+
+def print_sheet(m: Material, outreach) -> str:
+    return (_frontmatter(f"明白纸：{m.title}", hide="[navigation, toc]")
+            + '<p class="wj-print-bar"><button type="button" data-wj-print>打印这张明白纸</button></p>\n\n'
+            + _sheet_body(m, outreach))
+
+
+def print_bundle(matched: Matched, outreach) -> str:
+    c = matched.campaign
+    sheets = "\n".join(_sheet_body(m, outreach) for m in matched.materials)
+    return (_frontmatter(f"资料包：{c.title}", hide="[navigation, toc]")
+            + f'<p class="wj-print-bar"><button type="button" data-wj-print>打印全部 {len(matched.materials)} 张明白纸</button></p>\n\n'
+            + sheets)
 
 
 def lesson_header(le: Lesson, project: Project) -> str:
@@ -482,6 +582,10 @@ def calendar_page(outreach) -> str:
                 for m in outreach.matched for w in m.windows if w.clip(first, last)]
         if acts:
             facts.append(f"- **宣传活动**：{'；'.join(acts)}")
+        lessons = [f"{md(p.date)} {escape(project.school[p.school].name)}《{escape(p.lesson.title)}》"
+                   for plan in outreach.schools.values() for p in plan if p.date.month == month]
+        if lessons:
+            facts.append(f"- **法治课**：{'；'.join(sorted(lessons))}")
         out.append("\n".join(facts) + "\n\n")
     return "".join(out)
 
@@ -521,6 +625,11 @@ def outreach_ics(outreach) -> bytes:
                 event(f"period-{_slug(name)}", f"{name}{'（农忙）' if name in cal.busy else ''}", s, "农事")
     for s in cal.publicity:
         event(f"publicity-{_slug(s.name)}", s.name, s, "宣传日")
+    for plan in outreach.schools.values():
+        for p in plan:
+            school = project.school[p.school]
+            event(f"lesson-{p.school}", f"法治课：{school.name}《{p.lesson.title}》", Span(p.date, p.date),
+                  "法治课", f"{p.occasion}；{p.stage}；法治副校长 {project.cadre[school.vice_principal].name}")
     return feed.to_ical()
 
 

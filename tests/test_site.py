@@ -133,8 +133,8 @@ def test_strict_build_with_a_broken_link_keeps_previous_site(tmp_path: Path, wan
     root = copy_demo(tmp_path / "t")
     assert wanjia("-C", root, "build").code == 0
     index = (root / "site/index.html").read_bytes()
-    # A fixture township whose materials are all reviewed, so only the engine's warning remains.
-    for path in (root / "docs/materials").rglob("*.md"):
+    # A fixture township whose materials and lessons are all reviewed: only the engine's warning remains.
+    for path in (root / "docs").rglob("*.md"):
         path.write_text(path.read_text("utf-8").replace(
             "review: {status: 待审核}", "review: {status: 已审核, by: 测试审核人, on: 2026-11-01}"), "utf-8")
     site_config = root / "mkdocs.yml"  # no law corpus beside this copy: do not ask for one

@@ -130,3 +130,19 @@
     run(asked, true);
   }
 })();
+
+/* Lesson quizzes: check an answer as soon as it is picked. Without script the answers still fold open. */
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("[data-wj-quiz] .wj-q"), function (q) {
+    var feedback = q.querySelector(".wj-feedback");
+    q.addEventListener("change", function (e) {
+      var right = e.target.value === q.getAttribute("data-answer");
+      q.className = "wj-q " + (right ? "wj-right" : "wj-wrong");
+      feedback.textContent = right ? "答对了！" : "再想一想，或者点“看答案”。";
+    });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("[data-wj-print]"), function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+})();
