@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="检查所有文件，列出全部问题")
     c.add_argument("--strict", action="store_true", help="警告也算不通过（如有资料待审核）")
     c.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
+    c.add_argument("--all", action="store_true", help="同类警告全部列出（默认只列前 3 条）")
     c.add_argument("--laws", metavar="目录", help="法律文本库目录，核对每一处引用的条文（默认取 mkdocs.yml 中的设置）")
 
     b = sub.add_parser("build", help="检查并生成网站（失败时保留原来的网站）")
@@ -63,12 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_problems(problems: Problems, strict: bool, fmt: str = "text") -> None:
+def _print_problems(problems: Problems, strict: bool, fmt: str = "text", fold: int = 3) -> None:
     if fmt == "json":
         print(problems.as_json())
         return
     if problems.items:
-        print(problems.as_text(), file=sys.stderr)
+        print(problems.as_text(fold=fold), file=sys.stderr)
     n_err, n_warn = len(problems.errors), len(problems.warnings)
     verdict = "未通过" if problems.failed(strict) else "通过"
     print(f"检查{verdict}：{n_err} 个错误，{n_warn} 个警告", file=sys.stderr)
@@ -78,7 +79,7 @@ def cmd_check(args) -> int:
     from .load import laws_dir
 
     _, problems = pipeline.check(args.project, laws=laws_dir(args.project, args.laws), require_laws=bool(args.laws))
-    _print_problems(problems, args.strict, args.format)
+    _print_problems(problems, args.strict, args.format, fold=0 if args.all else 3)
     return 1 if problems.failed(args.strict) else 0
 
 

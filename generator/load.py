@@ -211,13 +211,14 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
             problems.error(Pos(f"docs/{m.src}"), f"资料所在文件夹「{m.group}」不是已知的分组"
                            f"{did_you_mean(m.group, ids['group'])}（分组见 data/groups.yml）")
         if m.review.status == "待审核":
-            problems.warning(m.review.pos, f"资料「{m.title}」仍待审核，正式发布前请由司法所审核")
+            problems.warning(m.review.pos, f"资料「{m.title}」仍待审核，正式发布前请由司法所审核", "unreviewed")
     for le in lessons:
         for item in le.quiz:
             if item.answer > len(item.options):
                 problems.error(item.pos, f"小测验「{item.question}」的答案是第 {item.answer} 个，但只有 {len(item.options)} 个选项")
         if le.review.status == "待审核":
-            problems.warning(le.review.pos, f"课程「{le.title}」仍待审核，正式使用前请由法治副校长或司法所审核")
+            problems.warning(le.review.pos, f"课程「{le.title}」仍待审核，正式使用前请由法治副校长或司法所审核",
+                             "unreviewed")
         if model.STAGES.get(le.stage) != le.src.split("/")[1]:
             problems.error(le.pos, f"课程的学段「{le.stage}」与所在文件夹 {le.src.split('/')[1]} 不一致"
                            f"（应放在 docs/lessons/{model.STAGES[le.stage]}/）")

@@ -117,7 +117,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
 
 def _failure_text(problems) -> str:
     n_err, n_warn = len(problems.errors), len(problems.warnings)
-    return f"{problems.as_text()}\n检查未通过：{n_err} 个错误，{n_warn} 个警告；网站没有生成，原来的网站保持不变。"
+    return f"{problems.as_text(fold=3)}\n检查未通过：{n_err} 个错误，{n_warn} 个警告；网站没有生成，原来的网站保持不变。"
 
 
 _SOURCE_MAP = re.compile(rb"\n?/[/*]# sourceMappingURL=\S+?(?: \*/)?\s*$")

@@ -32,12 +32,13 @@ class Problem:
     pos: Pos
     level: str
     message: str
+    code: str = ""  # a kind of problem that a report may fold into one line (e.g. "unreviewed")
 
     def __str__(self) -> str:
         return f"{self.pos}: {_LEVEL_CN[self.level]}: {self.message}"
 
     def as_json(self) -> dict:
-        return {**asdict(self.pos), "level": self.level, "message": self.message}
+        return {**asdict(self.pos), "level": self.level, "message": self.message, **({"code": self.code} if self.code else {})}
 
 
 @dataclass
@@ -47,8 +48,8 @@ class Problems:
     def error(self, pos: Pos, message: str) -> None:
         self.items.append(Problem(pos, ERROR, message))
 
-    def warning(self, pos: Pos, message: str) -> None:
-        self.items.append(Problem(pos, WARNING, message))
+    def warning(self, pos: Pos, message: str, code: str = "") -> None:
+        self.items.append(Problem(pos, WARNING, message, code))
 
     def extend(self, other: "Problems") -> None:
         self.items.extend(other.items)
@@ -68,8 +69,23 @@ class Problems:
         # Stable, file-ordered output; identical problems reported twice are shown once.
         return sorted(set(self.items), key=lambda p: (p.pos.path, p.pos.line, p.pos.col, p.message))
 
-    def as_text(self) -> str:
-        return "\n".join(str(p) for p in self.sorted())
+    def as_text(self, fold: int = 0) -> str:
+        """One line per problem; with `fold`, a kind of warning seen more than `fold` times is
+        shown by its first `fold` places and a count."""
+        lines, shown = [], {}
+        counts: dict[str, int] = {}
+        for p in self.items:
+            if p.code:
+                counts[p.code] = counts.get(p.code, 0) + 1
+        for p in self.sorted():
+            if fold and p.code and counts[p.code] > fold:
+                shown[p.code] = shown.get(p.code, 0) + 1
+                if shown[p.code] > fold:
+                    continue
+            lines.append(str(p))
+        for code, n in shown.items():
+            lines.append(f"（同类警告共 {n} 条，上面只列出 {fold} 条；用 wanjia check --all 或 --format json 查看全部）")
+        return "\n".join(lines)
 
     def as_json(self) -> str:
         return json.dumps([p.as_json() for p in self.sorted()], ensure_ascii=False, indent=2)
