@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import logging
 import sys
 import traceback
@@ -46,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     k = sub.add_parser("calendar", help="按月显示一年的节气、节日、假日、农事时段、宣传日和各活动的时间")
     k.add_argument("year", nargs="?", type=int, metavar="年份", help="默认为 data/calendar.yml 中的规划年度")
     k.add_argument("--region", metavar="地区", help="农事区域，默认为乡镇所在地区，如 苏南、华北、东北、华南")
+
+    pl = sub.add_parser("plan", help="排出一年的走村入户安排，显示汇总和没排下的")
+    pl.add_argument("year", nargs="?", type=int, metavar="年份", help="默认为 data/calendar.yml 中的规划年度")
 
     q = sub.add_parser("search", help="用村民的话搜索资料、课程和活动")
     q.add_argument("query", metavar="搜索词")
@@ -136,6 +140,17 @@ def cmd_calendar(args) -> int:
     return 0
 
 
+def cmd_plan(args) -> int:
+    from .report import plan_text
+
+    outreach, problems = pipeline.check(args.project, args.year)
+    if outreach is None:
+        _print_problems(problems, False)
+        return 1
+    print(plan_text(outreach))
+    return 0
+
+
 def cmd_search(args) -> int:
     from .load import laws_dir
 
@@ -169,7 +184,7 @@ def cmd_eval_search(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "search": cmd_search, "eval-search": cmd_eval_search, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
+COMMANDS = {"check": cmd_check, "plan": cmd_plan, "search": cmd_search, "eval-search": cmd_eval_search, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
             "schema": cmd_schema}
 
 
@@ -204,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已停止。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except Exception as e:  # an engine abort or our own bug: one line for the user, details in a log
         return _report_unexpected(root, e)
 

@@ -107,12 +107,16 @@ def load_yaml_file(path: Path, shown: str, root: Type, problems: Problems, refs:
     if text is None:
         return None
     ctx = Ctx(shown, problems, refs)
+    node = _document(text, ctx, Pos(shown), "文件里只有注释，没有内容")
+    return None if node is None else check_node(node, root, ctx)
+
+
+def _document(text: str, ctx: Ctx, empty_at: Pos, empty_message: str) -> yaml.Node | None:
+    """The YAML document's node, or None after reporting a syntax error or an empty document."""
     node = compose(text, ctx)
     if node is None:
-        problems.error(Pos(shown), "文件里只有注释，没有内容")
-    if node is None or node is INVALID:
-        return None
-    return check_node(node, root, ctx)
+        ctx.problems.error(empty_at, empty_message)
+    return None if node is None or node is INVALID else node
 
 
 def split_front_matter(text: str, ctx: Ctx) -> tuple[yaml.Node, str, int] | None:
@@ -127,10 +131,8 @@ def split_front_matter(text: str, ctx: Ctx) -> tuple[yaml.Node, str, int] | None
         ctx.problems.error(Pos(ctx.path), "头部信息没有结束：缺少第二个 --- 行")
         return None
     ctx.line_offset = 1
-    node = compose("\n".join(lines[1:end]), ctx)
+    node = _document("\n".join(lines[1:end]), ctx, Pos(ctx.path, 2), "头部信息是空的")
     if node is None:
-        ctx.problems.error(Pos(ctx.path, 2), "头部信息是空的")
-    if node is None or node is INVALID:
         return None
     if not isinstance(node, yaml.MappingNode):
         ctx.problems.error(ctx.pos(node), "头部信息应为“键: 值”的形式（键值表），实际不是")
@@ -182,6 +184,8 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
 
     calendar = data_file("calendar.yml", model.CALENDAR_FILE)
     synonyms = data_file("synonyms.yml", model.SYNONYMS_FILE) or model.Synonyms()
+    schedule = (load_yaml_file(layout.data / "schedule.yml", "data/schedule.yml", model.SCHEDULE_FILE, problems, refs)
+                if (layout.data / "schedule.yml").exists() else None) or model.ScheduleSettings()
     publicity = data_file("publicity.yml", model.PUBLICITY_FILE) or []
     regions = _load_folder(layout, "regions", model.REGION_FILE, problems, refs)
     holiday_years = _load_folder(layout, "holidays", model.HOLIDAYS_FILE, problems, refs)
@@ -229,7 +233,7 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
     project = Project(str(layout.root), township, tuple(groups), tuple(topics), tuple(audiences),
                       tuple(materials), tuple(lessons), tuple(campaigns), calendar,
                       tuple(regions), tuple(publicity), tuple(holiday_years),
-                      tuple(r for r in refs if r.kind not in ids), synonyms)
+                      tuple(r for r in refs if r.kind not in ids), synonyms, schedule)
     return project, problems
 
 

@@ -307,6 +307,38 @@ class HolidayYear:
 
 
 @dataclass(frozen=True)
+class Slot:
+    name: str
+    start: str  # HH:MM
+    end: str
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Leave:
+    cadre: str
+    start: dt.date
+    end: dt.date
+    reason: str = "请假"
+    pos: Pos = _pos()
+
+
+DEFAULT_SLOTS = (Slot("上午", "08:30", "11:30"), Slot("下午", "14:00", "17:00"), Slot("晚上", "18:30", "20:30"))
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """How door-to-door work is planned: time slots, what a pair of cadres covers in one, limits."""
+
+    slots: tuple[Slot, ...] = DEFAULT_SLOTS
+    households_per_slot: int = 12
+    busy_households_per_slot: int = 6
+    slots_per_week: int = 4
+    leave: tuple[Leave, ...] = ()
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
 class Synonym:
     word: str                 # what villagers say: 工钱
     targets: tuple[str, ...]  # what the materials say: 工资、劳动报酬
@@ -338,6 +370,7 @@ class Project:
     holiday_years: tuple[HolidayYear, ...] = ()
     deferred_refs: tuple = ()  # uses of days and periods, checked by the calendar stage
     synonyms: Synonyms = Synonyms()
+    schedule: ScheduleSettings = ScheduleSettings()
 
     def __post_init__(self) -> None:
         self.region = {r.name: r for r in self.regions}
@@ -624,6 +657,24 @@ SYNONYMS_FILE = Obj(fields={
                    "村民的说法: [资料里的说法, …]"),
 }, build=_build(Synonyms), doc="村民的说法与法律用语的对照，搜索用")
 
+SCHEDULE_FILE = Obj(fields={
+    "slots": Field(List(item=Obj(fields={
+        "name": Field(Str(enum=("上午", "下午", "晚上")), True, "时段"),
+        "start": Field(Str(pattern=r"\d{2}:\d{2}", hint="时间，如 08:30"), True, "开始时间"),
+        "end": Field(Str(pattern=r"\d{2}:\d{2}", hint="时间，如 11:30"), True, "结束时间"),
+    }, build=_build(Slot)), min_items=1), doc="走访时段", default=lambda: DEFAULT_SLOTS),
+    "households_per_slot": Field(Int(min=1, max=60), doc="两人一组一个时段走访的户数", default=12),
+    "busy_households_per_slot": Field(Int(min=1, max=60), doc="农忙时（只在晚上）一个时段走访的户数", default=6),
+    "slots_per_week": Field(Int(min=1, max=21), doc="每名干部每周最多参加几个走访时段", default=4),
+    "leave": Field(List(item=Obj(fields={
+        "cadre": Field(Ref(kind="cadre"), True, "干部编号"),
+        "from": Field(Date(), True, "开始日期"),
+        "to": Field(Date(), True, "结束日期"),
+        "reason": Field(TEXT, doc="原因：请假、值班、开会", default="请假"),
+    }, build=lambda pos, **v: Leave(v["cadre"], v["from"], v["to"], v["reason"], pos))),
+        doc="干部不能走访的日子"),
+}, build=_build(ScheduleSettings), doc="走村入户排班设置")
+
 SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation
     "township": (TOWNSHIP_FILE, "乡镇（data/township.yml）"),
     "topics": (TOPICS_FILE, "主题（data/topics.yml）"),
@@ -637,4 +688,5 @@ SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation
     "publicity": (PUBLICITY_FILE, "宣传日（data/publicity.yml）"),
     "holidays": (HOLIDAYS_FILE, "法定节假日（data/holidays/<年份>.yml）"),
     "synonyms": (SYNONYMS_FILE, "村民说法对照（data/synonyms.yml）"),
+    "schedule": (SCHEDULE_FILE, "走访排班设置（data/schedule.yml）"),
 }

@@ -9,13 +9,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import calendar, readability
+from . import calendar, readability, schedule
 from .calendar import Almanac
 from .laws import LawCorpus, check_citations, check_reviews
 from .load import load_project
 from .match import Matched, SchoolLesson, match, school_plans
 from .model import Project
 from .problems import Pos, Problems
+from .schedule import Plan
 from .search import Searcher, Vocabulary, law_docs, open_index, project_docs
 
 
@@ -29,6 +30,7 @@ class Outreach:
     matched: list[Matched]
     related: dict[str, list] = field(default_factory=dict)  # page uid → related materials (search hits)
     schools: dict[str, list[SchoolLesson]] = field(default_factory=dict)  # school id → its lessons
+    plan: Plan | None = None
     laws: LawCorpus | None = None
 
     @property
@@ -68,17 +70,19 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
         if len(schools[school.id]) < 4:
             problems.warning(school.pos, f"{school.name} {year} 年只排到 {len(schools[school.id])} 节法治课，"
                                          "不足每年 4 课时：请补充该学段的课程或检查校历")
-    return Outreach(project, almanac, year, matched, schools=schools, laws=corpus), problems
+    outreach = Outreach(project, almanac, year, matched, schools=schools, laws=corpus)
+    outreach.plan = schedule.plan(outreach)
+    return outreach, problems
 
 
 def vocabulary(project: Project) -> Vocabulary:
     return Vocabulary({s.word: s.targets for s in project.synonyms.words}, project.synonyms.particles)
 
 
-def knowledge_index(outreach: Outreach, with_laws: bool = False):
+def knowledge_index(outreach: Outreach, with_laws: bool = False, law_limit: int | None = None):
     """The whoosh index of the township's materials, lessons and campaigns (and law texts)."""
     project = outreach.project
-    docs = project_docs(project, law_docs(outreach.laws) if with_laws and outreach.laws else None)
+    docs = project_docs(project, law_docs(outreach.laws, law_limit) if with_laws and outreach.laws else None)
     vocab = vocabulary(project)
     return Searcher(open_index(Path(project.root) / ".cache" / "wanjia", docs, vocab), vocab)
 

@@ -24,6 +24,7 @@ NAV = [
     {"宣传活动": "campaigns/index.md"},
     {"宣传日历": "calendar/index.md"},
     {"村（社区）": "villages/index.md"},
+    {"我的走访安排": "cadres/index.md"},
     {"法治课": "lessons/index.md"},
     {"学校": "schools/index.md"},
 ]
@@ -95,9 +96,21 @@ def site_pages(outreach) -> dict[str, str | bytes]:
     for m in outreach.matched:
         pages[f"campaigns/{m.campaign.id}.md"] = campaign_page(m, outreach)
     for v in project.township.villages:
-        pages[f"villages/{v.id}.md"] = village_page(v.id, project)
+        pages[f"villages/{v.id}.md"] = village_page(v.id, project) + (
+            village_schedule(v.id, outreach) if outreach.plan is not None else "")
     for school in project.township.schools:
         pages[f"schools/{school.id}.md"] = school_page(school, outreach)
+    if outreach.plan is not None:
+        pages["cadres/index.md"] = cadres_index(outreach)
+        pages["calendar/agenda.csv"] = agenda_csv(outreach)
+        for cadre in project.township.cadres:
+            visits = [v for v in outreach.plan.visits if cadre.id in v.members]
+            if visits:
+                pages[f"cadres/{cadre.id}.md"] = cadre_page(cadre, outreach)
+                pages[f"calendar/cadres/{cadre.id}.ics"] = plan_ics(outreach, visits, f"{cadre.name}的走访")
+        for v in project.township.villages:
+            visits = [x for x in outreach.plan.visits if x.village == v.id]
+            pages[f"calendar/villages/{v.id}.ics"] = plan_ics(outreach, visits, f"{v.name}走访")
     for m in project.materials:
         pages[f"print/{m.id}.md"] = print_sheet(m, outreach)
     for matched in outreach.matched:
@@ -116,10 +129,12 @@ def home(project: Project) -> str:
     return (_frontmatter(f"{t.name}平安法治进万家", hide="[toc]")
             + f"# {escape(t.name)} 平安法治进万家\n\n"
             "在门口遇到村民的问题，用他说的话搜一搜；或者按遇到的事情找资料。\n{ .wj-lead }\n\n"
+            + _search_form(link(here, "search/index.md").removesuffix("index.md")) + "\n\n"
             "## 按遇到的事情找\n\n"
             '<div class="grid cards" markdown>\n\n' + "\n".join(groups) + "\n\n</div>\n\n"
             "## 宣传活动\n\n" + _campaign_list(here, project.campaigns) + "\n"
-            f"## 更多\n\n- [按宣传对象找资料]({link(here, 'audiences/index.md')})\n"
+            f"## 更多\n\n- [{project.calendar.year} 年宣传日历]({link(here, 'calendar/index.md')})\n"
+            f"- [按宣传对象找资料]({link(here, 'audiences/index.md')})\n"
             f"- [各村（社区）包村工作组]({link(here, 'villages/index.md')})\n"
             f"- [学校法治课]({link(here, 'lessons/index.md')})\n\n" + _help_box(project))
 
@@ -228,6 +243,7 @@ def campaign_page(m: Matched, outreach) -> str:
             f"**{outreach.year} 年**：{dates}（共 {m.days} 天，[看日历]({link(here, 'calendar/index.md')})）  \n"
             f"**牵头单位**：{c.lead}" + (f"　**配合**：{'、'.join(c.partners)}" if c.partners else "") + "  \n"
             f"**覆盖**：{len(villages)} 个村（社区），{sum(v.households for v in villages)} 户\n\n"
+            + _plan_line(c.id, outreach) +
             "## 活动形式\n\n| 形式 | 覆盖要求 | 每户次数 | 说明 |\n|---|---|---|---|\n"
             f"{activity_rows}\n\n"
             "## 要带的资料\n\n" + _material_list(here, m.materials, project)
@@ -235,6 +251,17 @@ def campaign_page(m: Matched, outreach) -> str:
             + f"\n[打印这次活动的全部明白纸]({link(here, f'print/campaign-{c.id}.md')}){{ .md-button }}\n"
             + _related_block(here, outreach.related.get(f"campaign:{c.id}", []), m.materials)
             + f"\n## 覆盖的村（社区）\n\n{village_links}\n")
+
+
+def _plan_line(campaign_id: str, outreach) -> str:
+    if outreach.plan is None:
+        return ""
+    planned, wanted = outreach.plan.coverage(campaign_id)
+    visits = sum(1 for v in outreach.plan.visits if v.campaign == campaign_id)
+    misses = [u for u in outreach.plan.unplaced if u.campaign == campaign_id]
+    line = f"**走访安排**：{visits} 次" + (f"，入户 {planned}/{wanted} 户（{planned * 100 // wanted}%）" if wanted else "")
+    line += f"，{len(misses)} 处没排下（见各村页面）\n\n" if misses else "\n\n"
+    return line
 
 
 def _related_block(here: str, related, already) -> str:
@@ -339,11 +366,14 @@ def search_marks(outreach, kind: str, record) -> dict:
             "colloquial": " ".join(vocabulary(project).colloquial_for(text))}
 
 
-def search_page(project: Project) -> str:
-    return (_frontmatter("搜索", hide="[toc]") + "# 搜索\n\n"
-            '<form class="wj-search-page" action="./" role="search">'
+def _search_form(action: str) -> str:
+    return (f'<form class="wj-search-page" action="{action}" role="search">'
             '<input type="search" name="q" aria-label="搜索" placeholder="用村民的话搜，如：工钱要不回来">'
-            '<button type="submit">搜索</button></form>\n\n'
+            '<button type="submit">搜索</button></form>')
+
+
+def search_page(project: Project) -> str:
+    return (_frontmatter("搜索", hide="[toc]") + "# 搜索\n\n" + _search_form("./") + "\n\n"
             "可以直接说村民的原话，比如“包工头跑了，工钱找谁要”“过年打牌犯法吗”。\n{ .wj-muted }\n")
 
 
@@ -635,3 +665,116 @@ def outreach_ics(outreach) -> bytes:
 
 def _slug(name: str) -> str:
     return name.encode("utf-8").hex()[:16]
+
+
+# ---------------------------------------------------------------- the door-to-door plan
+def _visit_item(here: str, v, project, me: str | None = None, show_village: bool = True) -> str:
+    """One visit as a short list item (phone screens are narrow: no wide tables)."""
+    village = project.village[v.village]
+    grid = project.grid[v.grid][1].name if v.grid else "全村"
+    what = (f"{v.households} 户" + (f"（重点户 {v.priority}）" if v.priority else "")) if v.kind == "入户走访" else v.kind
+    place = (f"[{escape(village.name)}]({link(here, f'villages/{village.id}.md')}) · " if show_village else "") + escape(grid)
+    others = [project.cadre[c].name for c in v.members if c != me]
+    campaign = project.campaign[v.campaign]
+    return (f"- **{v.slot.name} {v.slot.start}—{v.slot.end}**　{place} · {what}  \n"
+            f"  {'同行' if me else '人员'}：{escape('、'.join(others))}　"
+            f"[{escape(campaign.title)}]({link(here, f'campaigns/{campaign.id}.md')})\n")
+
+
+def _by_day(here: str, visits, project, me: str | None = None, show_village: bool = True) -> str:
+    out, day, week = [], None, None
+    for v in visits:
+        if me and v.week != week:
+            week = v.week
+            monday = v.date - dt.timedelta(days=v.date.weekday())
+            out.append(f"\n## {md(monday)} 起这一周\n")
+        if v.date != day:
+            day = v.date
+            out.append(f"\n**{md(v.date)} 周{_WEEKDAYS[v.date.weekday()]}**\n\n")
+        out.append(_visit_item(here, v, project, me, show_village))
+    return "".join(out)
+
+
+def village_schedule(village_id: str, outreach) -> str:
+    plan, project = outreach.plan, outreach.project
+    here = f"villages/{village_id}.md"
+    visits = [v for v in plan.visits if v.village == village_id]
+    misses = [u for u in plan.unplaced if u.village == village_id]
+    if not visits and not misses:
+        return ""
+    out = [f"\n## {plan.year} 年走访安排（{len(visits)} 次）\n\n"]
+    if misses:
+        out.append("!!! warning \"没排下的\"\n" + "".join(f"    - {escape(u.reason)}\n" for u in misses) + "\n")
+    if visits:
+        out.append(f"[订阅本村走访日历]({link(here, f'calendar/villages/{village_id}.ics')})\n")
+        out.append(_by_day(here, visits, project, show_village=False))
+    return "".join(out)
+
+
+def cadre_page(cadre, outreach) -> str:
+    plan, project = outreach.plan, outreach.project
+    here = f"cadres/{cadre.id}.md"
+    visits = [v for v in plan.visits if cadre.id in v.members]
+    teams = [v for v in project.township.villages if cadre.id in v.team.members]
+    return (_frontmatter(f"{cadre.name}的走访安排") + f"# {escape(cadre.name)}的走访安排\n\n"
+            f"{cadre.unit} · {cadre.role}　包村：" + ("、".join(f"[{escape(v.name)}]({link(here, f'villages/{v.id}.md')})"
+                                                       for v in teams) or "无") + "\n\n"
+            f"{plan.year} 年共 {len(visits)} 次。[订阅到手机日历]({link(here, f'calendar/cadres/{cadre.id}.ics')})\n"
+            + _by_day(here, visits, project, me=cadre.id))
+
+
+def cadres_index(outreach) -> str:
+    project, plan = outreach.project, outreach.plan
+    here = "cadres/index.md"
+    load = {c.id: 0 for c in project.township.cadres}
+    for v in plan.visits:
+        for c in v.members:
+            load[c] += 1
+    rows = "\n".join(f"| [{escape(c.name)}]({link(here, f'cadres/{c.id}.md')}) | {c.unit} | {c.role} | {load[c.id]} |"
+                     for c in project.township.cadres if load[c.id])
+    return (_frontmatter("我的走访安排") + "# 我的走访安排\n\n点自己的名字，看每周去哪个村、哪个网格。\n\n"
+            "| 姓名 | 单位 | 角色 | 走访次数 |\n|---|---|---|--:|\n" + rows + "\n")
+
+
+def plan_ics(outreach, visits, name: str) -> bytes:
+    """A subscribable feed of visits; a visit's UID survives a re-plan that moves it."""
+    from icalendar import Calendar, Event
+
+    project = outreach.project
+    feed = Calendar()
+    feed.add("prodid", "-//Wanjia//走村入户//ZH")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", name)
+    stamp = dt.datetime(outreach.year, 1, 1, tzinfo=dt.timezone.utc)
+    for v in visits:
+        start = dt.datetime.combine(v.date, dt.time.fromisoformat(v.slot.start))
+        end = dt.datetime.combine(v.date, dt.time.fromisoformat(v.slot.end))
+        village = project.village[v.village]
+        grid = project.grid[v.grid][1].name if v.grid else "全村"
+        e = Event()
+        e.add("uid", f"{v.uid}@{project.township.id}.wanjia")
+        e.add("dtstamp", stamp)
+        e.add("dtstart", start)
+        e.add("dtend", end)
+        e.add("summary", f"{v.kind}：{village.name}{grid}")
+        e.add("location", f"{village.name}{grid}")
+        e.add("description", f"{project.campaign[v.campaign].title}；" +
+              (f"{v.households} 户；" if v.households else "") + "、".join(project.cadre[c].name for c in v.members))
+        feed.add_component(e)
+    return feed.to_ical()
+
+
+def agenda_csv(outreach) -> bytes:
+    """The office's agenda: one row per visit (no household data), for spreadsheets."""
+    import csv
+    import io
+
+    project = outreach.project
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["日期", "时段", "开始", "结束", "村（社区）", "网格", "内容", "户数", "重点户", "人员", "活动"])
+    for v in outreach.plan.visits:
+        writer.writerow([v.date.isoformat(), v.slot.name, v.slot.start, v.slot.end, project.village[v.village].name,
+                         project.grid[v.grid][1].name if v.grid else "全村", v.kind, v.households, v.priority,
+                         "、".join(project.cadre[c].name for c in v.members), project.campaign[v.campaign].title])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM so that Excel reads the Chinese

@@ -70,3 +70,27 @@ def search_text(answer, project) -> str:
         if h.path:
             lines.append(f"   页面：{h.path.removesuffix('.md')}/")
     return "\n".join(lines)
+
+
+def plan_text(outreach) -> str:
+    plan, project = outreach.plan, outreach.project
+    lines = [f"{project.township.name} {plan.year} 年走村入户安排：共 {len(plan.visits)} 次", "",
+             "| 活动 | 次数 | 入户（已排/目标） | 覆盖率 | 没排下 |", "|---|--:|--:|--:|--:|"]
+    for m in outreach.matched:
+        cid = m.campaign.id
+        planned, wanted = plan.coverage(cid)
+        visits = sum(1 for v in plan.visits if v.campaign == cid)
+        misses = sum(1 for u in plan.unplaced if u.campaign == cid)
+        rate = f"{planned * 100 // wanted}%" if wanted else "—"
+        lines.append(f"| {m.campaign.title} | {visits} | {planned}/{wanted} | {rate} | {misses} |")
+    load = {}
+    for v in plan.visits:
+        for c in v.members:
+            load[c] = load.get(c, 0) + 1
+    if load:
+        busiest = sorted(load.items(), key=lambda kv: -kv[1])[:3]
+        lines.append("\n走访最多的干部：" + "、".join(f"{project.cadre[c].name} {n} 次" for c, n in busiest))
+    if plan.unplaced:
+        lines.append("\n没排下的：")
+        lines += [f"- {u.reason}" for u in plan.unplaced]
+    return "\n".join(lines)

@@ -167,13 +167,18 @@ def project_docs(project, laws: list[Doc] | None = None) -> list[Doc]:
     return docs + list(laws or ())
 
 
-def law_docs(corpus) -> list[Doc]:
-    """The newest version of every law in a law-text corpus, one document each."""
+LAW_TEXT_LIMIT = 6000  # characters of each law indexed: its general provisions, where most queries land
+
+
+def law_docs(corpus, limit: int | None = None) -> list[Doc]:
+    """The newest version of every law in a law-text corpus, one document each. Only the first
+    LAW_TEXT_LIMIT characters are indexed: whole codes would make the index ten times slower to
+    build (measured: 1,489 documents in 137 s) for little gain at a villager's doorstep."""
     docs = []
-    for name, versions in sorted(corpus.laws.items()):
+    for name, versions in sorted(corpus.laws.items())[:limit]:
         version = max(versions)
         law = versions[version]
-        body = "\n".join(law.articles.values())
+        body = "\n".join(law.articles.values())[:LAW_TEXT_LIMIT]
         docs.append(Doc(f"law:{name}", "law", "", name, f"{name}（{version}）", body, laws=(name,)))
     return docs
 

@@ -1,0 +1,232 @@
+"""`python -m bench [--quick]`: county-scale figures for build, phone bytes, search, calendar and
+validation, each beside its target, written to bench/results.json. Medians of 3 runs (1 with --quick)."""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.county import REPO, Size, make_county
+
+QUICK = Size(townships=2, villages=10, materials=60, campaigns=10, laws=40)
+TINY = Size(townships=1, villages=4, materials=12, campaigns=3, laws=6)  # the quick run's smallest size, for the test
+FULL = Size()
+GROWTH_FULL = Size(townships=4, villages=20, materials=250, campaigns=20, laws=250)
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one whole process (the OS's own accounting)."""
+    with tempfile.TemporaryFile() as err:  # a file, not a pipe: a chatty child must never block
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
+                                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0,) and not (cmd[-1] == "check" and proc.returncode == 1):
+            err.seek(0)
+            raise SystemExit(f"失败：{' '.join(cmd)}\n{err.read().decode('utf-8', 'replace')[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def median_run(cmd, runs, cwd=None):
+    results = [run(cmd, cwd) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, 6, mtime=0))
+
+
+def page_weights(site: Path) -> dict:
+    pages = [p for p in site.rglob("*.html") if "pagefind" not in p.parts]
+    sizes = sorted(gz(p.read_bytes()) for p in pages)
+    sample = site / "index.html"
+    assets = re.findall(r'(?:href|src)="([^"]+\.(?:css|js))"', sample.read_text("utf-8"))
+    asset_bytes = sum(gz((sample.parent / a).read_bytes()) for a in assets if (sample.parent / a).exists())
+    largest = max(pages, key=lambda p: gz(p.read_bytes()))
+    return {"pages": len(pages), "median_kb": statistics.median(sizes) / 1024, "largest_kb": sizes[-1] / 1024,
+            "largest": str(largest.relative_to(site)), "assets_kb": asset_bytes / 1024, "assets": len(assets)}
+
+
+def first_search_bytes(site: Path, query: str = "工钱") -> float | None:
+    """KB (compressed) a phone downloads for its first site search, measured in headless chromium."""
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    from generator.evaluate import CHROMIUM_ARGS, serve
+
+    server, url = serve(site)
+    fetched: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url)
+            page.on("request", lambda r: fetched.append(r.url))
+            page.goto(f"{url}search/?q={query}")
+            page.wait_for_function("document.querySelector('[data-wj-meta]').textContent.startsWith('找到')",
+                                   timeout=60000)
+            browser.close()
+    finally:
+        server.shutdown()
+    files = {u.split(url, 1)[1].split("?")[0] for u in fetched if "/pagefind/" in u or "wanjia-words" in u}
+    return sum(gz((site / f).read_bytes()) for f in files if (site / f).is_file()) / 1024
+
+
+def naive_config(project: Path, docs: Path) -> Path:
+    """The same Markdown under a naive mkdocs-material config: flat nav, built-in search."""
+    config = project.parent / f"{project.name}-naive.yml"
+    config.write_text(f"site_name: naive\ndocs_dir: {docs}\nsite_dir: {project.parent / (project.name + '-naive-site')}\n"
+                      "theme:\n  name: material\n  language: zh\nplugins:\n  - search\n", "utf-8")
+    return config
+
+
+def export_markdown(project: Path) -> Path:
+    """Every page our build renders, as plain Markdown files (for the naive config and Hugo)."""
+    from generator import pipeline, render
+
+    outreach, _ = pipeline.check(project)
+    docs = project.parent / f"{project.name}-md"
+    shutil.rmtree(docs, ignore_errors=True)
+    shutil.copytree(project / "docs", docs)
+    for src, content in render.site_pages(outreach).items():
+        target = docs / src
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return docs
+
+
+def hugo_site(docs: Path) -> Path | None:
+    if not shutil.which("hugo"):
+        return None
+    site = docs.parent / f"{docs.name}-hugo"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "layouts/_default").mkdir(parents=True)
+    (site / "config.toml").write_text('baseURL = "/"\ntitle = "naive"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+                                      "[markup.goldmark.renderer]\nunsafe = true\n", "utf-8")
+    layout = "<!doctype html><html><head><title>{{ .Title }}</title></head><body>{{ .Content }}</body></html>"
+    (site / "layouts/_default/single.html").write_text(layout, "utf-8")
+    (site / "layouts/_default/list.html").write_text(layout, "utf-8")
+    shutil.copytree(docs, site / "content", ignore=shutil.ignore_patterns("*.ics", "*.json", "*.css", "*.js"))
+    for index in (site / "content").rglob("index.md"):  # Hugo's section pages are _index.md
+        index.rename(index.with_name("_index.md"))
+    return site
+
+
+def whoosh_figures(project: Path, laws: int | None) -> dict:
+    from generator import pipeline
+    from generator.evaluate import load_questions
+
+    outreach, _ = pipeline.check(project, laws=None)
+    from generator.load import laws_dir
+    from generator.laws import LawCorpus
+
+    outreach.laws = LawCorpus(laws_dir(project))
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    started = time.perf_counter()
+    searcher = pipeline.knowledge_index(outreach, with_laws=True, law_limit=laws)
+    build = time.perf_counter() - started
+    questions = [q for q, _ in load_questions(REPO / "tests/search_eval.yml")]
+    times = []
+    with searcher:
+        docs = searcher.searcher.doc_count()
+        for q in questions * 2:
+            t = time.perf_counter()
+            searcher.search(q)
+            times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"docs": docs, "build_s": build, "p50_ms": times[len(times) // 2], "p95_ms": times[int(len(times) * 0.95)]}
+
+
+def calendar_figures(project: Path) -> dict:
+    from generator import pipeline
+
+    outreach, _ = pipeline.check(project)
+    started = time.perf_counter()
+    for m in outreach.matched:
+        outreach.almanac.campaign_windows(m.campaign, outreach.year + 1)
+    almanac_year = time.perf_counter() - started
+    villages = sum(len(outreach.project.campaign_villages(m.campaign)) for m in outreach.matched)
+    return {"campaigns": len(outreach.matched), "campaign_villages": villages, "resolve_s": almanac_year}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description="县级规模的性能测试")
+    ap.add_argument("--quick", action="store_true", help="小规模、每项一次（5 分钟内）")
+    ap.add_argument("--out", default=str(REPO / "bench/results.json"), help="结果 JSON")
+    ap.add_argument("--work", help="工作目录（默认临时目录）")
+    ap.add_argument("--tiny", action="store_true", help="与 --quick 一起：最小规模（测试用）")
+    args = ap.parse_args(argv)
+    runs = 1 if args.quick else 3
+    size = (TINY if args.tiny else QUICK) if args.quick else FULL
+    growth = size if args.quick else GROWTH_FULL
+    work = Path(args.work or tempfile.mkdtemp(prefix="wanjia-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    wanjia = [sys.executable, "-m", "generator"]
+    rows, results = [], {"cpus": os.cpu_count(), "python": platform.python_version(), "quick": args.quick}
+
+    county = make_county(work / "county", size)
+    check_s, _ = median_run([*wanjia, "-C", str(county), "check"], runs)
+    build_s, build_mb = median_run([*wanjia, "-C", str(county), "build"], runs)
+    docs = export_markdown(county)
+    naive_s, naive_mb = median_run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(naive_config(county, docs))], runs)
+    hugo = hugo_site(docs)
+    hugo_s = median_run(["hugo", "--quiet", "-s", str(hugo)], runs)[0] if hugo else None
+    weights = page_weights(county / "site")
+    naive_index = county.parent / f"{county.name}-naive-site/search/search_index.json"
+    naive_search_kb = gz(naive_index.read_bytes()) / 1024 if naive_index.exists() else None
+    search_kb = first_search_bytes(county / "site")
+
+    small = make_county(work / "n", growth)
+    large = make_county(work / "4n", growth.times(4))
+    n_s = median_run([*wanjia, "-C", str(small), "build"], runs)[0]
+    n4_s = median_run([*wanjia, "-C", str(large), "build"], runs)[0]
+    whoosh = whoosh_figures(county, size.laws)
+    cal = calendar_figures(county)
+
+    pages = weights["pages"]
+    rows += [
+        ("县级网站生成（wanjia build）", f"{build_s:.1f} s，峰值 {build_mb:.0f} MB（{pages} 页）",
+         f"≤ 20× Hugo" + (f"：{build_s / hugo_s:.0f}×" if hugo_s else "（未安装 Hugo）")),
+        ("同样 Markdown，Material 朴素配置", f"{naive_s:.1f} s，峰值 {naive_mb:.0f} MB", f"我们/朴素 = {build_s / naive_s:.2f}"),
+        ("同样 Markdown，Hugo（下限）", f"{hugo_s:.2f} s" if hugo_s else "未安装", "—"),
+        ("增长：N → 4N 生成时间", f"{n_s:.1f} s → {n4_s:.1f} s，比值 {n4_s / n_s:.2f}", "≤ 4.4"),
+        ("页面大小（gzip）", f"中位 {weights['median_kb']:.1f} KB，最大 {weights['largest_kb']:.1f} KB（{weights['largest']}）", "最大 ≤ 20 KB"),
+        ("首次打开的 CSS/JS（gzip）", f"{weights['assets_kb']:.0f} KB，{weights['assets']} 个文件", "—"),
+        ("手机第一次搜索下载量", f"Pagefind {search_kb:.0f} KB" if search_kb else "（无 chromium，未测）",
+         "≤ 200 KB" + (f"；Material 自带搜索 {naive_search_kb:.0f} KB" if naive_search_kb else "")),
+        ("whoosh 索引", f"{whoosh['docs']} 篇，建索引 {whoosh['build_s']:.1f} s", "—"),
+        ("whoosh 查询", f"p50 {whoosh['p50_ms']:.1f} ms，p95 {whoosh['p95_ms']:.1f} ms", "p95 ≤ 50 ms"),
+        ("活动时间窗口（全县）", f"{cal['campaigns']} 项活动、{cal['campaign_villages']} 个村次：{cal['resolve_s'] * 1000:.0f} ms", "远小于 1 s"),
+        ("走访排班（全县）", "尚未实现（见排班 issue）", "≤ 10 s，≤ 1 GB"),
+        ("全县检查（wanjia check）", f"{check_s:.1f} s", "≤ 10 s"),
+    ]
+    results.update(size=size.__dict__, build_s=build_s, build_mb=build_mb, naive_s=naive_s, naive_mb=naive_mb,
+                   hugo_s=hugo_s, growth={"n_s": n_s, "n4_s": n4_s, "ratio": n4_s / n_s}, pages=weights,
+                   first_search_kb=search_kb, naive_search_kb=naive_search_kb, whoosh=whoosh, calendar=cal,
+                   check_s=check_s, runs=runs)
+    width = max(len(r[0]) for r in rows)
+    print(f"机器：{os.cpu_count()} 核，Python {platform.python_version()}；每项取 {runs} 次的中位数")
+    print("| 项目 | 结果 | 目标 |\n|---|---|---|")
+    for name, value, target in rows:
+        print(f"| {name} | {value} | {target} |")
+    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
