@@ -97,7 +97,7 @@ def export_markdown(project: Path) -> Path:
     """Every page our build renders, as plain Markdown files (for the naive config and Hugo)."""
     from generator import pipeline, render
 
-    outreach, _ = pipeline.check(project)
+    outreach = pipeline.with_plan(pipeline.check(project)[0])
     docs = project.parent / f"{project.name}-md"
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(project / "docs", docs)

@@ -147,7 +147,7 @@ def cmd_plan(args) -> int:
     if outreach is None:
         _print_problems(problems, False)
         return 1
-    print(plan_text(outreach))
+    print(plan_text(pipeline.with_plan(outreach)))
     return 0
 
 

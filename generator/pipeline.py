@@ -70,9 +70,13 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
         if len(schools[school.id]) < 4:
             problems.warning(school.pos, f"{school.name} {year} 年只排到 {len(schools[school.id])} 节法治课，"
                                          "不足每年 4 课时：请补充该学段的课程或检查校历")
-    outreach = Outreach(project, almanac, year, matched, schools=schools, laws=corpus)
+    return Outreach(project, almanac, year, matched, schools=schools, laws=corpus), problems
+
+
+def with_plan(outreach: Outreach) -> Outreach:
+    """Add the door-to-door plan (a stage of its own: checking the files does not need it)."""
     outreach.plan = schedule.plan(outreach)
-    return outreach, problems
+    return outreach
 
 
 def vocabulary(project: Project) -> Vocabulary:

@@ -56,7 +56,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         self.project = outreach.project
         with pipeline.knowledge_index(outreach) as searcher:
             pipeline.add_related(outreach, searcher)
-        self.outreach = outreach
+        self.outreach = pipeline.with_plan(outreach)
         self.pages = render.site_pages(outreach)
         config.nav = render.NAV
         config.theme.dirs.insert(0, str(THEME_DIR))  # our header, search box and page marks

@@ -83,6 +83,7 @@ def _help_box(project: Project) -> str:
 def site_pages(outreach) -> dict[str, str | bytes]:
     """Every generated file of the site: docs-relative path → Markdown (or the bytes of a feed)."""
     project = outreach.project
+    by_cadre, by_village = (outreach.plan.by_cadre(), outreach.plan.by_village()) if outreach.plan else ({}, {})
     pages = {"index.md": home(project), "materials/index.md": materials_index(project),
              "calendar/index.md": calendar_page(outreach), "calendar/outreach.ics": outreach_ics(outreach),
              "search/index.md": search_page(project), "assets/wanjia-words.json": search_words(project),
@@ -97,20 +98,19 @@ def site_pages(outreach) -> dict[str, str | bytes]:
         pages[f"campaigns/{m.campaign.id}.md"] = campaign_page(m, outreach)
     for v in project.township.villages:
         pages[f"villages/{v.id}.md"] = village_page(v.id, project) + (
-            village_schedule(v.id, outreach) if outreach.plan is not None else "")
+            village_schedule(v.id, outreach, by_village.get(v.id, [])) if outreach.plan is not None else "")
     for school in project.township.schools:
         pages[f"schools/{school.id}.md"] = school_page(school, outreach)
     if outreach.plan is not None:
         pages["cadres/index.md"] = cadres_index(outreach)
         pages["calendar/agenda.csv"] = agenda_csv(outreach)
         for cadre in project.township.cadres:
-            visits = [v for v in outreach.plan.visits if cadre.id in v.members]
+            visits = by_cadre.get(cadre.id)
             if visits:
-                pages[f"cadres/{cadre.id}.md"] = cadre_page(cadre, outreach)
+                pages[f"cadres/{cadre.id}.md"] = cadre_page(cadre, outreach, visits)
                 pages[f"calendar/cadres/{cadre.id}.ics"] = plan_ics(outreach, visits, f"{cadre.name}的走访")
         for v in project.township.villages:
-            visits = [x for x in outreach.plan.visits if x.village == v.id]
-            pages[f"calendar/villages/{v.id}.ics"] = plan_ics(outreach, visits, f"{v.name}走访")
+            pages[f"calendar/villages/{v.id}.ics"] = plan_ics(outreach, by_village.get(v.id, []), f"{v.name}走访")
     for m in project.materials:
         pages[f"print/{m.id}.md"] = print_sheet(m, outreach)
     for matched in outreach.matched:
@@ -695,10 +695,9 @@ def _by_day(here: str, visits, project, me: str | None = None, show_village: boo
     return "".join(out)
 
 
-def village_schedule(village_id: str, outreach) -> str:
+def village_schedule(village_id: str, outreach, visits) -> str:
     plan, project = outreach.plan, outreach.project
     here = f"villages/{village_id}.md"
-    visits = [v for v in plan.visits if v.village == village_id]
     misses = [u for u in plan.unplaced if u.village == village_id]
     if not visits and not misses:
         return ""
@@ -711,10 +710,9 @@ def village_schedule(village_id: str, outreach) -> str:
     return "".join(out)
 
 
-def cadre_page(cadre, outreach) -> str:
+def cadre_page(cadre, outreach, visits) -> str:
     plan, project = outreach.plan, outreach.project
     here = f"cadres/{cadre.id}.md"
-    visits = [v for v in plan.visits if cadre.id in v.members]
     teams = [v for v in project.township.villages if cadre.id in v.team.members]
     return (_frontmatter(f"{cadre.name}的走访安排") + f"# {escape(cadre.name)}的走访安排\n\n"
             f"{cadre.unit} · {cadre.role}　包村：" + ("、".join(f"[{escape(v.name)}]({link(here, f'villages/{v.id}.md')})"
@@ -736,32 +734,44 @@ def cadres_index(outreach) -> str:
             "| 姓名 | 单位 | 角色 | 走访次数 |\n|---|---|---|--:|\n" + rows + "\n")
 
 
-def plan_ics(outreach, visits, name: str) -> bytes:
-    """A subscribable feed of visits; a visit's UID survives a re-plan that moves it."""
-    from icalendar import Calendar, Event
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
+
+def _fold(line: str) -> bytes:
+    """RFC 5545 §3.1: lines of at most 75 octets, continued with CRLF and a space, never inside a
+    UTF-8 character."""
+    raw, out, size = line.encode("utf-8"), [], 75
+    while len(raw) > size:
+        cut = size
+        while cut and (raw[cut] & 0xC0) == 0x80:
+            cut -= 1
+        out.append(raw[:cut])
+        raw, size = b" " + raw[cut:], 75
+    out.append(raw)
+    return b"\r\n".join(out)
+
+
+def plan_ics(outreach, visits, name: str) -> bytes:
+    """A subscribable RFC 5545 feed of visits; a visit's UID survives a re-plan that moves it.
+    Written directly (the icalendar package took 40 s for a county's 66,000 visits); tests parse
+    every feed back with icalendar."""
     project = outreach.project
-    feed = Calendar()
-    feed.add("prodid", "-//Wanjia//走村入户//ZH")
-    feed.add("version", "2.0")
-    feed.add("x-wr-calname", name)
-    stamp = dt.datetime(outreach.year, 1, 1, tzinfo=dt.timezone.utc)
+    stamp = f"{outreach.year}0101T000000Z"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Wanjia//走村入户//ZH", "CALSCALE:GREGORIAN",
+             f"X-WR-CALNAME:{_ics_text(name)}"]
     for v in visits:
-        start = dt.datetime.combine(v.date, dt.time.fromisoformat(v.slot.start))
-        end = dt.datetime.combine(v.date, dt.time.fromisoformat(v.slot.end))
         village = project.village[v.village]
         grid = project.grid[v.grid][1].name if v.grid else "全村"
-        e = Event()
-        e.add("uid", f"{v.uid}@{project.township.id}.wanjia")
-        e.add("dtstamp", stamp)
-        e.add("dtstart", start)
-        e.add("dtend", end)
-        e.add("summary", f"{v.kind}：{village.name}{grid}")
-        e.add("location", f"{village.name}{grid}")
-        e.add("description", f"{project.campaign[v.campaign].title}；" +
-              (f"{v.households} 户；" if v.households else "") + "、".join(project.cadre[c].name for c in v.members))
-        feed.add_component(e)
-    return feed.to_ical()
+        day = v.date.strftime("%Y%m%d")
+        who = "、".join(project.cadre[c].name for c in v.members)
+        detail = f"{project.campaign[v.campaign].title}；" + (f"{v.households} 户；" if v.households else "") + who
+        lines += ["BEGIN:VEVENT", f"UID:{v.uid}@{project.township.id}.wanjia", f"DTSTAMP:{stamp}",
+                  f"DTSTART:{day}T{v.slot.start.replace(':', '')}00", f"DTEND:{day}T{v.slot.end.replace(':', '')}00",
+                  f"SUMMARY:{_ics_text(f'{v.kind}：{village.name}{grid}')}",
+                  f"LOCATION:{_ics_text(village.name + grid)}", f"DESCRIPTION:{_ics_text(detail)}", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return b"\r\n".join(_fold(line) for line in lines) + b"\r\n"
 
 
 def agenda_csv(outreach) -> bytes:

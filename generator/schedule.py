@@ -63,6 +63,19 @@ class Plan:
     visits: list[Visit] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
 
+    def by_cadre(self) -> dict[str, list[Visit]]:
+        out: dict[str, list[Visit]] = defaultdict(list)
+        for v in self.visits:
+            for c in v.members:
+                out[c].append(v)
+        return out
+
+    def by_village(self) -> dict[str, list[Visit]]:
+        out: dict[str, list[Visit]] = defaultdict(list)
+        for v in self.visits:
+            out[v.village].append(v)
+        return out
+
     def coverage(self, campaign_id: str) -> tuple[int, int]:
         """(households planned, households targeted) of a campaign's door-to-door work."""
         planned = sum(v.households for v in self.visits if v.campaign == campaign_id and v.kind == "入户走访")
@@ -97,14 +110,16 @@ class _Book:
         self.taken: set[tuple[str, dt.date, str]] = set()
         self.load: dict[str, int] = defaultdict(int)
         self.weekly: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
-        self.leave = defaultdict(list)
+        self.away: set[tuple[str, dt.date]] = set()
         for lv in self.settings.leave:
-            self.leave[lv.cadre].append(lv)
+            day = lv.start
+            while day <= lv.end:
+                self.away.add((lv.cadre, day))
+                day += dt.timedelta(days=1)
 
     def free(self, cadre: str, day: dt.date, slot: str) -> bool:
-        return ((cadre, day, slot) not in self.taken
-                and self.weekly[(cadre, day.isocalendar()[:2])] < self.settings.slots_per_week
-                and not any(lv.start <= day <= lv.end for lv in self.leave[cadre]))
+        return ((cadre, day, slot) not in self.taken and (cadre, day) not in self.away
+                and self.weekly[(cadre, day.isocalendar()[:2])] < self.settings.slots_per_week)
 
     def take(self, members, day: dt.date, slot: str) -> None:
         for c in members:
@@ -122,6 +137,7 @@ def plan(outreach) -> Plan:
                                                     m.days, m.campaign.id))
     ordinal: dict[tuple[str, str], int] = defaultdict(int)
     left: dict[tuple[str, str], list] = {}
+    candidates = {m.campaign.id: list(_candidates(m, cal, slots)) for m in order}
     for phase in ("priority", "others"):
         for matched in order:
             villages = sorted(project.campaign_villages(matched.campaign), key=lambda v: (-v.rental, v.id))
@@ -131,16 +147,22 @@ def plan(outreach) -> Plan:
                         key = (matched.campaign.id, village.id)
                         todo = left.setdefault(key, [[g, p, o] for g, p, o in _targets(
                             village, activity.target, activity.share, activity.visits_per_household) if p + o])
-                        _door_to_door(matched, village, todo, phase, slots, book, cal, result, ordinal)
+                        _door_to_door(matched, village, todo, phase, candidates[matched.campaign.id],
+                                      slots, book, result, ordinal)
                     elif activity.type in MEETINGS and phase == "priority":
-                        _meeting(matched, activity.type, village, slots, book, cal, result)
+                        _meeting(matched, activity.type, village, candidates[matched.campaign.id], slots, book,
+                                 result)
+    placed_by = defaultdict(int)
+    for v in result.visits:
+        if v.kind == "入户走访":
+            placed_by[(v.campaign, v.village)] += 1
+    by_id = {m.campaign.id: m for m in order}
     for (campaign_id, village_id), todo in left.items():
         if todo:
-            matched = next(m for m in order if m.campaign.id == campaign_id)
+            matched = by_id[campaign_id]
             village = project.village[village_id]
             households = sum(p + o for _, p, o in todo)
-            placed = sum(1 for v in result.visits if v.campaign == campaign_id and v.village == village_id
-                         and v.kind == "入户走访")
+            placed = placed_by[(campaign_id, village_id)]
             needed = placed + sum(math.ceil((p + o) / book.settings.households_per_slot) for _, p, o in todo)
             result.unplaced.append(Unplaced(campaign_id, village_id, "入户走访", needed, placed, households,
                                             _why(matched, village, needed, placed, households, book, cal)))
@@ -167,22 +189,27 @@ def _pairs(village: Village) -> list[tuple[str, str]]:
     return [(leader, a), (leader, b), (a, b)]
 
 
-def _door_to_door(matched, village, todo, phase, slots, book, cal, result, ordinal) -> None:
+def _door_to_door(matched, village, todo, phase, candidates, slots, book, result, ordinal) -> None:
     """Place visits for what is left of this village's demand: priority households or the rest."""
     settings = book.settings
     campaign = matched.campaign
     column = 1 if phase == "priority" else 2
-    for day, name, busy in _candidates(matched, cal, slots):
-        todo[:] = [row for row in todo if row[1] + row[2]]
-        rows = [row for row in todo if row[column]]
-        if not rows:
-            return
-        free = [pair for pair in _pairs(village) if all(book.free(c, day, name) for c in pair)]
-        if not free:
+    rows = [row for row in todo if row[column]]
+    current = 0
+    pairs = _pairs(village)
+    for day, name, busy in candidates:
+        if current == len(rows):
+            break
+        pair = None
+        for candidate in pairs:  # the free pair with the least work so far
+            if book.free(candidate[0], day, name) and book.free(candidate[1], day, name) and (
+                    pair is None or book.load[candidate[0]] + book.load[candidate[1]]
+                    < book.load[pair[0]] + book.load[pair[1]]):
+                pair = candidate
+        if pair is None:
             continue
-        pair = min(free, key=lambda p: (book.load[p[0]] + book.load[p[1]], p))
         capacity = settings.busy_households_per_slot if busy else settings.households_per_slot
-        row = rows[0]
+        row = rows[current]
         grid = row[0]
         taken = min(row[column], capacity)
         row[column] -= taken
@@ -198,13 +225,15 @@ def _door_to_door(matched, village, todo, phase, slots, book, cal, result, ordin
         result.visits.append(Visit(f"{campaign.id}-{grid.id}-{ordinal[(campaign.id, grid.id)]}", "入户走访", day,
                                    slots[name], village.id, grid.id, pair, campaign.id, taken + extra,
                                    taken if phase == "priority" else 0))
+        while current < len(rows) and not rows[current][column]:
+            current += 1
     todo[:] = [row for row in todo if row[1] + row[2]]
 
 
-def _meeting(matched, kind, village, slots, book, cal, result) -> None:
+def _meeting(matched, kind, village, candidates, slots, book, result) -> None:
     campaign = matched.campaign
     team = village.team.members
-    for day, name, busy in _candidates(matched, cal, slots):
+    for day, name, busy in candidates:
         if busy or name != "晚上":  # a meeting needs the village at home and not in the fields
             continue
         if all(book.free(c, day, name) for c in team):

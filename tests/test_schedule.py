@@ -49,7 +49,7 @@ def violations(outreach, plan) -> list[str]:
 
 
 def test_demo_plan_keeps_every_rule():
-    outreach, _ = pipeline.check(REPO, 2027)
+    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
     plan = outreach.plan
     assert plan.visits and violations(outreach, plan) == []
     assert len({v.uid for v in plan.visits}) == len(plan.visits)
@@ -58,14 +58,14 @@ def test_demo_plan_keeps_every_rule():
 
 
 def test_priority_households_come_first_in_a_village():
-    outreach, _ = pipeline.check(REPO, 2027)
+    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
     visits = [v for v in outreach.plan.visits if v.campaign == "rental-migrant-registration" and v.village == "xinqiao"]
     firsts = [v.priority for v in visits[:5]]
     assert all(p > 0 for p in firsts)
 
 
 def test_unplaceable_demand_names_the_reason():
-    outreach, _ = pipeline.check(REPO, 2027)
+    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
     project = outreach.project
     leave = Leave("zhou-guohua", dt.date(2027, 1, 1), dt.date(2027, 12, 31), "借调县里")
     leave2 = Leave("xu-ming", dt.date(2027, 1, 1), dt.date(2027, 12, 31), "病假")
@@ -78,7 +78,7 @@ def test_unplaceable_demand_names_the_reason():
 
 
 def test_replan_after_one_change_keeps_other_visits():
-    outreach, _ = pipeline.check(REPO, 2027)
+    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
     before = {v.uid: v for v in outreach.plan.visits}
     project = outreach.project
     outreach.project.schedule = replace(project.schedule, leave=project.schedule.leave +
@@ -97,12 +97,17 @@ def test_replan_after_one_change_keeps_other_visits():
 def test_plan_feeds_parse_and_round_trip(built_demo):
     from icalendar import Calendar
 
+    outreach = pipeline.with_plan(pipeline.check(built_demo.parent, 2027)[0])
+    mine = [v for v in outreach.plan.visits if "li-hui" in v.members]
     raw = (built_demo / "calendar/cadres/li-hui.ics").read_bytes()
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # folded as RFC 5545 asks
     feed = Calendar.from_ical(raw)
-    assert feed.to_ical() == raw
     events = list(feed.walk("VEVENT"))
-    assert events and all(e["dtend"].dt > e["dtstart"].dt for e in events)
-    assert all("@qinghe.wanjia" in str(e["uid"]) for e in events)
+    assert [(str(e["uid"]), e["dtstart"].dt, e["dtend"].dt) for e in events] == [
+        (f"{v.uid}@qinghe.wanjia", dt.datetime.combine(v.date, dt.time.fromisoformat(v.slot.start)),
+         dt.datetime.combine(v.date, dt.time.fromisoformat(v.slot.end))) for v in mine]
+    again = list(Calendar.from_ical(feed.to_ical()).walk("VEVENT"))  # and survives icalendar's own round trip
+    assert [str(e["summary"]) for e in again] == [str(e["summary"]) for e in events]
     csv = (built_demo / "calendar/agenda.csv").read_bytes().decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("日期,时段") and len(csv.splitlines()) > 100
 
@@ -141,7 +146,7 @@ def test_random_townships_keep_every_rule(case):
     from generator.model import Cadre
 
     villages, leaves, capacity, weekly = case
-    outreach, _ = pipeline.check(REPO, 2027)
+    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
     project = outreach.project
     cadres = tuple(Cadre(c, c, "党政办", "党政领导" if c.startswith("l") else "部门负责人")
                    for c in sorted({m for v in villages for m in v.team.members}))
