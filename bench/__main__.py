@@ -205,7 +205,7 @@ def main(argv=None) -> int:
     pages = weights["pages"]
     rows += [
         ("县级网站生成（wanjia build）", f"{build_s:.1f} s，峰值 {build_mb:.0f} MB（{pages} 页）",
-         f"≤ 20× Hugo" + (f"：{build_s / hugo_s:.0f}×" if hugo_s else "（未安装 Hugo）")),
+         "≤ 20× Hugo" + (f"：{build_s / hugo_s:.0f}×" if hugo_s else "（未安装 Hugo）")),
         ("同样 Markdown，Material 朴素配置", f"{naive_s:.1f} s，峰值 {naive_mb:.0f} MB" if naive_s else "未测（--no-naive）",
          f"我们/朴素 = {build_s / naive_s:.2f}" if naive_s else "—"),
         ("同样 Markdown，Hugo（下限）", f"{hugo_s:.2f} s" if hugo_s else "未安装", "—"),
@@ -227,7 +227,6 @@ def main(argv=None) -> int:
                    hugo_s=hugo_s, growth={"n_s": n_s, "n4_s": n4_s, "ratio": n4_s / n_s}, pages=weights,
                    first_search_kb=search_kb, naive_search_kb=naive_search_kb, whoosh=whoosh, calendar=cal,
                    check_s=check_s, plan_s=plan_s, plan_mb=plan_mb, schedule_quality=quality, runs=runs)
-    width = max(len(r[0]) for r in rows)
     print(f"机器：{os.cpu_count()} 核，Python {platform.python_version()}；每项取 {runs} 次的中位数")
     print("| 项目 | 结果 | 目标 |\n|---|---|---|")
     for name, value, target in rows:

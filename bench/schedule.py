@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator import pipeline, schedule
-from generator.model import Grid, Team, Village
+from generator.model import Grid
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,7 @@ def cpsat_optimum(outreach, campaign_id: str, seconds: float = 60.0) -> tuple[in
     slots = {s.name: s for s in rules.slots}
     times = list(schedule._candidates(matched, cal, slots))
     model = cp_model.CpModel()
-    objective, per_cadre = [], {}
+    objective = []
     taken: dict[str, list] = {}
     weekly: dict[tuple, list] = {}
     for village in project.campaign_villages(matched.campaign):

@@ -283,7 +283,7 @@ def _load_pages(layout: Layout, section: str, root: Type, problems: Problems,
             continue
         record = make(*loaded)
         if record.id != path.stem:
-            problems.error(pos, f"编号「{record.id}」应与文件名「{path.stem}」一致")
+            problems.error(record.pos, f"编号「{record.id}」应与文件名「{path.stem}」一致")
         out.append(record)
     return out
 

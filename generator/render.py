@@ -43,14 +43,6 @@ def _frontmatter(title: str, **meta: str) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
-def material_src(m: Material) -> str:
-    return m.src
-
-
-def lesson_src(le: Lesson) -> str:
-    return le.src
-
-
 def _chips(here: str, project: Project, topics=(), audiences=()) -> str:
     parts = [f'[{escape(project.topic[t].name)}]({link(here, f"topics/{t}.md")}){{ .wj-chip }}' for t in topics]
     parts += [f'[{escape(project.audience[a].name)}]({link(here, f"audiences/{a}.md")}){{ .wj-chip .wj-aud }}'

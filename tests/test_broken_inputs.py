@@ -103,6 +103,8 @@ CASES = [
          line="review:"),
     Case("bad-date", MAT, "应为日期", old="review: {status: 待审核}", new="review: {status: 待审核, on: 2024-13-45}",
          line="review:"),
+    Case("material-id-not-filename", MAT, "应与文件名「wage-arrears-contractor-ran」一致",
+         old="id: wage-arrears-contractor-ran", new="id: wage-arrears-runaway", line=2),
     Case("id-not-filename", CAMP, "应与文件名「winter-door-to-door」一致", old="id: winter-door-to-door",
          new="id: winter-visits", line=1),
     Case("material-wrong-folder", "docs/materials/loose.md", "文件位置不对", content="---\nid: loose\n---\n", line=1),

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import replace
-from pathlib import Path
 
 import ephem
 import pytest
 
 from conftest import REPO
-from generator import calendar as cal_mod
-from generator.calendar import TERMS, Almanac, DayError, Span, festival_dates, merge, subtract, term_date
+from generator.calendar import TERMS, Almanac, DayError, Span, festival_dates, merge, term_date
 from generator.load import load_project
 from generator.pipeline import check
 

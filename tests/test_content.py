@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 import yaml
 
-from conftest import LAWS, REPO, SHARED, copy_demo, need_chromium
+from conftest import LAWS, REPO, SHARED, need_chromium
 from generator import pipeline
 from generator.laws import LawCorpus, check_citations, check_reviews
 from generator.load import load_project

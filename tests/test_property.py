@@ -1,7 +1,6 @@
 """Random YAML and front matter never make the loader raise: it reports, with a position."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, given, settings

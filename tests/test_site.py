@@ -8,7 +8,6 @@ import pytest
 from conftest import copy_demo
 from generator import render
 from generator.cli import main
-from generator.load import load_project
 from generator.pipeline import check
 from helpers import css_refs, is_external, page_refs, resolve
 
