@@ -330,7 +330,7 @@ def school_page(school, outreach) -> str:
 
 
 # ---------------------------------------------------------------- site search
-_KIND_NAME = {"material": "资料", "lesson": "法治课", "campaign": "宣传活动"}
+KIND_NAMES = {"material": "资料", "lesson": "法治课", "campaign": "宣传活动", "law": "法律"}
 
 
 def page_record(project: Project, src: str):
@@ -352,7 +352,7 @@ def search_marks(outreach, kind: str, record) -> dict:
 
     project = outreach.project
     text = " ".join(str(getattr(record, f, "")) for f in ("title", "summary", "goal", "body"))
-    return {"kind": _KIND_NAME[kind],
+    return {"kind": KIND_NAMES[kind],
             "topics": [project.topic[t].name for t in record.topics],
             "audiences": [project.audience[a].name for a in getattr(record, "audiences", ())],
             "colloquial": " ".join(vocabulary(project).colloquial_for(text))}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .render import md, span_text
+from .render import KIND_NAMES, md, span_text
 
 
 def calendar_text(outreach) -> str:
@@ -43,9 +43,6 @@ def calendar_text(outreach) -> str:
     return "\n".join(lines)
 
 
-_KIND = {"material": "资料", "lesson": "法治课", "campaign": "宣传活动", "law": "法律"}
-
-
 def search_text(answer, project) -> str:
     import re
 
@@ -63,7 +60,7 @@ def search_text(answer, project) -> str:
     for i, h in enumerate(answer.hits, 1):
         topics = "、".join(project.topic[t].name for t in h.topics if t in project.topic)
         audiences = "、".join(project.audience[a].name for a in h.audiences if a in project.audience)
-        lines.append(f"\n{i}. 【{_KIND.get(h.kind, h.kind)}】{h.title}")
+        lines.append(f"\n{i}. 【{KIND_NAMES.get(h.kind, h.kind)}】{h.title}")
         if topics or audiences:
             lines.append(f"   主题：{topics or '—'}　对象：{audiences or '—'}")
         lines.append(f"   {plain(h.snippet)}")

@@ -73,11 +73,14 @@ def test_check_with_laws_reports_no_error(wanjia):
     assert "句子太长" not in run.err and "法律用语" not in run.err  # the plain-language check is within limits
 
 
+def _with_materials(project, *materials):
+    """The demo project with only these materials (and no lessons or campaigns)."""
+    return type(project)(project.root, project.township, project.groups, project.topics, project.audiences,
+                         materials, (), (), project.calendar)
+
+
 def _with_citation(project, citation):
-    m = replace(project.materials[0], citations=(citation,))
-    return replace(project, materials=(m,)) if False else type(project)(
-        project.root, project.township, project.groups, project.topics, project.audiences, (m,), (), (),
-        project.calendar)
+    return _with_materials(project, replace(project.materials[0], citations=(citation,)))
 
 
 @pytest.mark.parametrize("citation,level,message", [
@@ -100,8 +103,7 @@ def test_review_workflow_warnings(project, corpus):
     old = replace(m, review=Review("已审核", "司法所张三", dt.date(2024, 1, 10)),
                   citations=(Citation("治安管理处罚法", "2012-10-26", (70,)),))
     unsigned = replace(m, review=Review("已审核"))
-    p = type(project)(project.root, project.township, project.groups, project.topics, project.audiences,
-                      (old, unsigned), (), (), project.calendar)
+    p = _with_materials(project, old, unsigned)
     problems = Problems()
     check_reviews(p, corpus, problems, today=dt.date(2026, 12, 1))
     text = problems.as_text()
