@@ -228,6 +228,11 @@ class YearCalendar:
     def is_day_off(self, d: dt.date) -> bool:
         return d in self.holidays or (d.weekday() >= 5 and d not in self.workdays)
 
+    def is_school_day(self, d: dt.date) -> bool:
+        """In term, not a day off, not in an exam week: a day a school can take a lesson."""
+        return (not self.is_day_off(d) and any(t.start <= d <= t.end for t in self.school.get("学期", ()))
+                and not any(e.start <= d <= e.end for e in self.school.get("考试", ())))
+
     def busy_on(self, d: dt.date) -> str | None:
         for name in sorted(self.busy):
             if any(s.start <= d <= s.end for s in self.periods.get(name, ())):

@@ -13,6 +13,7 @@ import yaml
 
 from . import model
 from .model import Campaign, Lesson, Material, Project
+from .tables import read_table, yes
 from .problems import Pos, Problems, did_you_mean
 from .schema import INVALID, Ctx, RefUse, Type
 
@@ -228,13 +229,87 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
                            f"（应放在 docs/lessons/{model.STAGES[le.stage]}/）")
     if township:
         _check_teams(township, problems)
+        _check_places(township, ids, problems)
+    households = _load_register(layout, township, problems) if township else []
     if problems.errors or township is None or calendar is None:
         return None, problems
     project = Project(str(layout.root), township, tuple(groups), tuple(topics), tuple(audiences),
                       tuple(materials), tuple(lessons), tuple(campaigns), calendar,
                       tuple(regions), tuple(publicity), tuple(holiday_years),
-                      tuple(r for r in refs if r.kind not in ids), synonyms, schedule)
+                      tuple(r for r in refs if r.kind not in ids), synonyms, schedule, tuple(households))
     return project, problems
+
+
+REGISTER = "data/households.csv"
+REGISTER_COLUMNS = ("户号", "网格", "门牌")
+
+
+def _load_register(layout: Layout, township: model.Township, problems: Problems) -> list[model.Household]:
+    """The internal household register: who lives where and which households come first.
+    Every bad row is reported with its line and column; the register is optional."""
+    path = layout.root / REGISTER
+    if not path.exists():
+        return []
+    rows = read_table(path, REGISTER, REGISTER_COLUMNS, problems)
+    if rows is None:
+        return []
+    grids = {g.id: g for v in township.villages for g in v.grids}
+    grid_by_name = {g.name: g.id for g in grids.values()}
+    out, seen, doors = [], {}, {}
+    for row in rows:
+        pos = row.pos
+        hid, grid, door = row.get("户号"), row.get("网格"), row.get("门牌")
+        bad = False
+        for column, value in (("户号", hid), ("网格", grid), ("门牌", door)):
+            if not value:
+                problems.error(pos(REGISTER, column), f"第 {row.line} 行的「{column}」是空的")
+                bad = True
+        grid = grid_by_name.get(grid, grid)
+        if grid and grid not in grids:
+            problems.error(pos(REGISTER, "网格"), f"第 {row.line} 行：未知的网格「{row.get('网格')}」"
+                           f"{did_you_mean(grid, list(grids) + list(grid_by_name))}（网格见 data/township.yml）")
+            bad = True
+        if hid in seen:
+            problems.error(pos(REGISTER, "户号"), f"第 {row.line} 行：户号「{hid}」重复，已在第 {seen[hid]} 行出现")
+            bad = True
+        if door and (grid, door) in doors:
+            problems.error(pos(REGISTER, "门牌"), f"第 {row.line} 行：同一网格的门牌「{door}」重复，"
+                           f"已在第 {doors[(grid, door)]} 行出现")
+            bad = True
+        flags = []
+        for flag in model.HOUSEHOLD_FLAGS:
+            value = yes(row.get(flag))
+            if value is None:
+                problems.error(pos(REGISTER, flag), f"第 {row.line} 行的「{flag}」应填 是 或 否（或留空），"
+                               f"实际为「{row.get(flag)}」")
+                bad = True
+            elif value:
+                flags.append(flag)
+        seen.setdefault(hid, row.line)
+        doors.setdefault((grid, door), row.line)
+        if not bad:
+            out.append(model.Household(hid, grid, door, row.get("户主"), row.get("电话"), tuple(flags),
+                                       pos(REGISTER)))
+    counts = Counter(h.grid for h in out)
+    for grid_id, n in counts.items():
+        if n != grids[grid_id].households:
+            problems.warning(grids[grid_id].pos, f"{grids[grid_id].name}在 data/township.yml 写的是 "
+                             f"{grids[grid_id].households} 户，户籍登记表里有 {n} 户；排班按登记表", "register-count")
+    return out
+
+
+def _check_places(township: model.Township, ids: dict[str, set[str]], problems: Problems) -> None:
+    """Enterprise ids are unique; a grid's worker is a 网格员 of the roster."""
+    first: dict[str, Pos] = {}
+    for e in township.enterprises:
+        if e.id in first:
+            problems.error(e.pos, f"企业编号「{e.id}」重复：已在 {first[e.id]} 定义过")
+        first.setdefault(e.id, e.pos)
+    cadre = {c.id: c for c in township.cadres}
+    for v in township.villages:
+        for g in v.grids:
+            if g.worker in cadre and cadre[g.worker].role != "网格员":
+                problems.error(g.pos, f"{g.name}的网格员「{cadre[g.worker].name}」角色是{cadre[g.worker].role}，应为网格员")
 
 
 def _load_folder(layout: Layout, name: str, root: Type, problems: Problems, refs: list[RefUse]) -> list:

@@ -108,13 +108,8 @@ def school_plans(project: Project, almanac: Almanac, year: int) -> dict[str, lis
     outside exam weeks, on the occasions that matter most, each lesson matched to the school's
     stages and the occasion; a vice principal serving two schools is never booked twice a day."""
     cal = almanac.year(year)
-    exams = cal.school.get("考试", [])
-    terms = cal.school.get("学期", [])
+    school_day = cal.is_school_day
     first_of_year = dt.date(year, 1, 1)
-
-    def school_day(d: dt.date) -> bool:
-        return (not cal.is_day_off(d) and any(t.start <= d <= t.end for t in terms)
-                and not any(e.start <= d <= e.end for e in exams))
 
     def occasion_day(expr: str) -> dt.date | None:
         m = re.fullmatch(r"(.+?)([+-]\d+)?", expr)

@@ -6,6 +6,7 @@ validation (with file:line:col errors) and the editors' JSON Schema are derived.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .problems import Pos
@@ -59,6 +60,7 @@ class Grid:
     households: int
     rental: int = 0
     migrants: int = 0
+    worker: str | None = None  # the grid's 网格员 (a cadre id), who joins its door-to-door visits
     pos: Pos = _pos()
 
 
@@ -117,6 +119,49 @@ class School:
 
 
 @dataclass(frozen=True)
+class Market:
+    """The township's market (集市): where stalls go and on which days of the month it meets."""
+
+    village: str
+    place: str
+    days: tuple[int, ...]   # days of the month, e.g. 逢三逢八 = 3, 8, 13, 18, 23, 28
+    lunar: bool = True      # rural markets mostly count days by the lunar calendar
+    pos: Pos = _pos()
+
+    def meets_on(self, day: dt.date, lunar_day: int) -> bool:
+        return (lunar_day if self.lunar else day.day) in self.days
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    id: str
+    name: str
+    village: str
+    workers: int = 0
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Household:
+    """A row of the internal register data/households.csv: never on the public site."""
+
+    id: str
+    grid: str
+    door: str                 # 门牌
+    head: str = ""            # 户主
+    phone: str = ""
+    flags: tuple[str, ...] = ()   # of HOUSEHOLD_FLAGS
+    pos: Pos = _pos()
+
+    @property
+    def priority(self) -> bool:
+        return bool(self.flags)
+
+
+HOUSEHOLD_FLAGS = ("出租房屋", "流动人口", "独居老人", "留守儿童")
+
+
+@dataclass(frozen=True)
 class Township:
     id: str
     name: str
@@ -128,6 +173,8 @@ class Township:
     schools: tuple[School, ...]
     max_teams_per_cadre: int = 2
     site_url: str | None = None
+    market: Market | None = None
+    enterprises: tuple[Enterprise, ...] = ()
     pos: Pos = _pos()
 
 
@@ -199,6 +246,7 @@ class Activity:
     target: str = "全部农户"
     share: int = 100            # percent of households, with target 按比例
     visits_per_household: int = 1
+    times: int = 1              # market stalls per window; meetings per village
     note: str = ""
     pos: Pos = _pos()
 
@@ -323,6 +371,27 @@ class Leave:
     pos: Pos = _pos()
 
 
+@dataclass(frozen=True)
+class Duty:
+    """A cadre's standing duty (值班) on certain weekdays (1 = Monday)."""
+
+    cadre: str
+    weekdays: tuple[int, ...]
+    reason: str = "值班"
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting that takes cadres away: everyone, or those listed; all slots of the day or some."""
+
+    date: dt.date
+    reason: str
+    cadres: tuple[str, ...] = ()   # empty: the whole roster
+    slots: tuple[str, ...] = ()    # empty: the whole day
+    pos: Pos = _pos()
+
+
 DEFAULT_SLOTS = (Slot("上午", "08:30", "11:30"), Slot("下午", "14:00", "17:00"), Slot("晚上", "18:30", "20:30"))
 
 
@@ -335,6 +404,8 @@ class ScheduleSettings:
     busy_households_per_slot: int = 6
     slots_per_week: int = 4
     leave: tuple[Leave, ...] = ()
+    duty: tuple[Duty, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
     pos: Pos = _pos()
 
 
@@ -371,6 +442,7 @@ class Project:
     deferred_refs: tuple = ()  # uses of days and periods, checked by the calendar stage
     synonyms: Synonyms = Synonyms()
     schedule: ScheduleSettings = ScheduleSettings()
+    households: tuple[Household, ...] = ()  # the internal register, when data/households.csv exists
 
     def __post_init__(self) -> None:
         self.region = {r.name: r for r in self.regions}
@@ -386,6 +458,10 @@ class Project:
         self.lesson = {le.id: le for le in self.lessons}
         self.campaign = {c.id: c for c in self.campaigns}
         self.grid = {g.id: (v, g) for v in self.township.villages for g in v.grids}
+        self.enterprise = {e.id: e for e in self.township.enterprises}
+        self.register: dict[str, list[Household]] = {}  # grid id → households in walking order
+        for h in sorted(self.households, key=lambda h: walking_key(h.door)):
+            self.register.setdefault(h.grid, []).append(h)
 
     def campaign_villages(self, campaign: Campaign) -> list[Village]:
         sel = campaign.villages
@@ -395,6 +471,11 @@ class Project:
             return [v for v in self.township.villages if v.id in sel.ids]
         return [v for v in self.township.villages
                 if v.rental >= sel.min_rental and v.migrants >= sel.min_migrants]
+
+
+def walking_key(door: str) -> tuple:
+    """门牌 in walking order: 新河路2号 before 新河路10号 (numbers compared as numbers)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", door) if part)
 
 
 # ---------------------------------------------------------------- schemas
@@ -436,6 +517,7 @@ GRID = Obj(fields={
     "households": Field(Int(min=0), True, "户数"),
     "rental": Field(Int(min=0), doc="出租房屋户数", default=0),
     "migrants": Field(Int(min=0), doc="流动人口（外来人员）人数", default=0),
+    "worker": Field(Ref(kind="cadre"), doc="本网格的网格员（干部编号），随包村工作组入户"),
 }, build=_build(Grid))
 
 TEAM = Obj(fields={
@@ -468,6 +550,21 @@ SCHOOL = Obj(fields={
     "village": Field(Ref(kind="village"), doc="所在村（社区）"),
 }, build=_build(School))
 
+MARKET = Obj(fields={
+    "village": Field(Ref(kind="village"), True, "集市所在的村（社区）"),
+    "place": Field(TEXT, True, "摆摊地点，如 青禾老街农贸市场门口"),
+    "days": Field(List(item=Int(min=1, max=30), min_items=1, unique=True), True,
+                  "每月逢哪几天赶集，如 逢三逢八写 [3, 8, 13, 18, 23, 28]"),
+    "lunar": Field(Bool(), doc="集日按农历算（多数农村集市如此）", default=True),
+}, build=_build(Market), doc="本镇的集市和集日")
+
+ENTERPRISE = Obj(fields={
+    "id": Field(Id(), True, "企业编号"),
+    "name": Field(TEXT, True, "企业名称"),
+    "village": Field(Ref(kind="village"), True, "所在村（社区）"),
+    "workers": Field(Int(min=0), doc="职工人数", default=0),
+}, build=_build(Enterprise))
+
 TOWNSHIP_FILE = Obj(fields={
     "id": Field(Id(), True, "乡镇编号"),
     "name": Field(TEXT, True, "乡镇名称"),
@@ -480,6 +577,8 @@ TOWNSHIP_FILE = Obj(fields={
     "villages": Field(List(item=VILLAGE, min_items=1), True, "村（社区）"),
     "cadres": Field(List(item=CADRE, min_items=1), True, "干部名册"),
     "schools": Field(List(item=SCHOOL), doc="学校", default=list),
+    "market": Field(MARKET, doc="集市（赶集摆摊宣传用）"),
+    "enterprises": Field(List(item=ENTERPRISE), doc="企业（进企业宣传用）", default=list),
 }, build=_build(Township), doc="乡镇基本情况：村、网格、干部、包村工作组和学校")
 
 CITATION = Obj(fields={
@@ -531,6 +630,7 @@ ACTIVITY = Obj(fields={
     "target": Field(Str(enum=TARGETS), doc="覆盖要求", default="全部农户"),
     "share": Field(Int(min=1, max=100), doc="按比例覆盖时的百分比", default=100),
     "visits_per_household": Field(Int(min=1, max=4), doc="每户走访次数", default=1),
+    "times": Field(Int(min=1, max=20), doc="次数：赶集摆摊每个窗口几次，院坝会每村几次", default=1),
     "note": Field(TEXT, doc="说明", default=""),
 }, build=_build(Activity))
 
@@ -673,6 +773,17 @@ SCHEDULE_FILE = Obj(fields={
         "reason": Field(TEXT, doc="原因：请假、值班、开会", default="请假"),
     }, build=lambda pos, **v: Leave(v["cadre"], v["from"], v["to"], v["reason"], pos))),
         doc="干部不能走访的日子"),
+    "duty": Field(List(item=Obj(fields={
+        "cadre": Field(Ref(kind="cadre"), True, "干部编号"),
+        "weekdays": Field(List(item=Int(min=1, max=7), min_items=1, unique=True), True, "每周几值班（1 是周一）"),
+        "reason": Field(TEXT, doc="原因", default="值班"),
+    }, build=_build(Duty))), doc="每周固定值班"),
+    "meetings": Field(List(item=Obj(fields={
+        "date": Field(Date(), True, "日期"),
+        "reason": Field(TEXT, True, "会议名称"),
+        "cadres": Field(_ids("cadre"), doc="参会干部编号（不写表示全体）"),
+        "slots": Field(List(item=Str(enum=("上午", "下午", "晚上")), unique=True), doc="占用的时段（不写表示全天）"),
+    }, build=_build(Meeting))), doc="会议：参会干部当天（或当时段）不排走访"),
 }, build=_build(ScheduleSettings), doc="走村入户排班设置")
 
 SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation

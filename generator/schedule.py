@@ -1,45 +1,58 @@
 """Stage: the door-to-door plan (走村入户) — who goes where, when, to how many households.
 
-Objective, in order: (1) cover as many priority households (出租房屋户, the rental/migrant-dense
-grids) as the campaign windows allow, (2) then as many households in all, (3) then balance the load
-between cadres. The planner is a deterministic greedy in two passes that follow that order: first
-every campaign's priority households, then everyone else. Within a pass, campaigns whose windows
-close first go first (earliest deadline first: the Spring Festival fortnight before the long winter
-slack), villages with the most rental households first, grids in walking (file) order; each visit
-takes the earliest free slot and, of the team's three possible pairs, the one with the least work.
+Objective, in order: (1) cover as many priority households (flagged in the register as 出租房屋、
+流动人口、独居老人、留守儿童; without a register, the grids' rental households) as the campaign
+windows allow, (2) then as many households in all, (3) then balance the load between cadres.
+
+The planner is a deterministic greedy. First the activities with few possible slots: village
+meetings, market stalls, enterprise and school visits; then every campaign's priority households;
+then everyone else. Within a pass, campaigns whose windows close first go first (earliest deadline
+first: the Spring Festival fortnight before the long winter slack), villages with the most rental
+households first, grids in file order and households in walking (门牌) order; each visit takes the
+earliest free slot and, of the team's three possible pairs, the one with the least work. The bench
+compares it with the CP-SAT optimum (bench/schedule.py).
 
 Hard rules, each checked by tests with an independent validator:
-- no cadre in two places in one slot; a village is visited only by its own team (1 党政领导 + 2 部门负责人);
-- no visit on a cadre's leave; at most `slots_per_week` slots a week per cadre;
+- no cadre in two places in one slot; a village is visited only by its own team (1 党政领导 + 2 部门
+  负责人) and the grid's own 网格员;
+- no visit on a cadre's leave, duty weekday or meeting; at most `slots_per_week` slots a week;
 - in a busy farming period door-to-door runs in the evening only, at the lower capacity;
   village meetings (院坝会、村民会议) avoid busy periods entirely;
+- market stalls only on the township's market days (集日), in the morning;
+  enterprise visits on working days in the daytime; school visits on school days (term, no exams);
 - statutory holidays are left alone unless the campaign says `on_holidays: true`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
+
+from borax.calendars.lunardate import LunarDate
 
 from .match import Matched
 from .model import Campaign, Grid, Slot, Village
 
 MEETINGS = ("院坝会", "村民会议")
+DAYTIME = ("上午", "下午")
 
 
 @dataclass(frozen=True)
 class Visit:
-    uid: str              # stable across re-plans: campaign, village, grid and ordinal, not the date
-    kind: str             # 入户走访 | 院坝会 | 村民会议
+    uid: str              # stable across re-plans: campaign, place and ordinal, not the date
+    kind: str             # 入户走访 | 院坝会 | 村民会议 | 赶集摆摊 | 进企业 | 进校园
     date: dt.date
     slot: Slot
     village: str
     grid: str | None
     members: tuple[str, ...]
     campaign: str
-    households: int       # households to visit (0 for a meeting: the whole village is invited)
-    priority: int         # of which priority (rental) households
+    households: int       # households to visit (0 for other kinds)
+    priority: int         # of which priority households
+    place: str = ""       # the market, enterprise or school
+    lesson: str | None = None                 # 进校园: the lesson taught
+    household_ids: tuple[str, ...] = ()       # internal only: the register's households, walking order
 
     @property
     def week(self) -> tuple[int, int]:
@@ -76,6 +89,12 @@ class Plan:
             out[v.village].append(v)
         return out
 
+    def by_day(self) -> dict[dt.date, list[Visit]]:
+        out: dict[dt.date, list[Visit]] = defaultdict(list)
+        for v in self.visits:
+            out[v.date].append(v)
+        return out
+
     def coverage(self, campaign_id: str) -> tuple[int, int]:
         """(households planned, households targeted) of a campaign's door-to-door work."""
         planned = sum(v.households for v in self.visits if v.campaign == campaign_id and v.kind == "入户走访")
@@ -83,23 +102,41 @@ class Plan:
         return planned, planned + left
 
 
-def _targets(village: Village, target: str, share: int, visits: int) -> list[tuple[Grid, int, int]]:
+def _targets(village: Village, target: str, share: int, visits: int, register=None) -> list[tuple[Grid, int, int]]:
     """(grid, priority households, other households) to visit, in the order they are walked."""
-    grids = sorted(village.grids, key=lambda g: -g.rental) if target != "全部农户" else list(village.grids)
-    out = []
+    return [(row[0], row[1], row[2]) for row in _demand(village, target, share, visits, register or {})]
+
+
+def _demand(village: Village, target: str, share: int, visits: int, register: dict) -> list[list]:
+    """Rows [grid, priority left, others left, priority ids, other ids]; ids only with a register."""
+    def count(g: Grid) -> tuple[int, int, list[str], list[str]]:
+        listed = register.get(g.id)
+        total = len(listed) if listed else g.households
+        total = total if target != "按比例" else math.ceil(total * share / 100)
+        if not listed:
+            priority = min(g.rental, total)
+            return priority, total - priority, [], []
+        first = [h.id for h in listed if h.priority][:total]
+        rest = [h.id for h in listed if not h.priority][:total - len(first)]
+        return len(first), len(rest), first, rest
+
+    grids = list(village.grids)
+    if target != "全部农户":
+        grids.sort(key=lambda g: -count(g)[0])
+    rows = []
     for g in grids:
-        total = g.households if target != "按比例" else math.ceil(g.households * share / 100)
-        priority = min(g.rental, total)
-        out.append((g, priority * visits, (total - priority) * visits))
+        p, o, first, rest = count(g)
+        rows.append([g, p * visits, o * visits, deque(first * visits), deque(rest * visits)])
     if target != "全部农户":  # priority households of every grid before the others
-        return [(g, p, 0) for g, p, _ in out] + [(g, 0, o) for g, _, o in out]
-    return out
+        return [[g, p, 0, first, deque()] for g, p, _, first, _ in rows] + \
+               [[g, 0, o, deque(), rest] for g, _, o, _, rest in rows]
+    return rows
 
 
 class _Book:
     """Who is taken when: slots booked per cadre, load per cadre, slots per cadre per week."""
 
-    def __init__(self, project):
+    def __init__(self, project, reserved=()):
         self.settings = project.schedule
         self.names = {c.id: c.name for c in project.township.cadres}
         teams = defaultdict(int)
@@ -107,18 +144,28 @@ class _Book:
             for c in v.team.members:
                 teams[c] += 1
         self.shared = {c for c, n in teams.items() if n > 1}  # on more than one village's team
-        self.taken: set[tuple[str, dt.date, str]] = set()
+        self.taken: set[tuple[str, dt.date, str]] = set(reserved)
         self.load: dict[str, int] = defaultdict(int)
         self.weekly: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
         self.away: set[tuple[str, dt.date]] = set()
+        self.duty = defaultdict(set)
         for lv in self.settings.leave:
             day = lv.start
             while day <= lv.end:
                 self.away.add((lv.cadre, day))
                 day += dt.timedelta(days=1)
+        for d in self.settings.duty:
+            self.duty[d.cadre].update(w - 1 for w in d.weekdays)
+        everyone = list(self.names)
+        slot_names = [s.name for s in self.settings.slots]
+        for m in self.settings.meetings:
+            for c in m.cadres or everyone:
+                for s in m.slots or slot_names:
+                    self.taken.add((c, m.date, s))
 
     def free(self, cadre: str, day: dt.date, slot: str) -> bool:
         return ((cadre, day, slot) not in self.taken and (cadre, day) not in self.away
+                and day.weekday() not in self.duty.get(cadre, ())
                 and self.weekly[(cadre, day.isocalendar()[:2])] < self.settings.slots_per_week)
 
     def take(self, members, day: dt.date, slot: str) -> None:
@@ -127,47 +174,249 @@ class _Book:
             self.load[c] += 1
             self.weekly[(c, day.isocalendar()[:2])] += 1
 
+    def best_pair(self, pairs, day: dt.date, slot: str):
+        """The free pair with the least work so far (None when no pair is free)."""
+        best = None
+        for pair in pairs:
+            if self.free(pair[0], day, slot) and self.free(pair[1], day, slot) and (
+                    best is None or self.load[pair[0]] + self.load[pair[1]] < self.load[best[0]] + self.load[best[1]]):
+                best = pair
+        return best
+
+
+class _Planner:
+    def __init__(self, outreach):
+        self.outreach = outreach
+        self.project = project = outreach.project
+        self.cal = outreach.cal
+        self.slots = {s.name: s for s in project.schedule.slots}
+        # The school year's lessons (法治副校长) are fixed first: their morning is taken.
+        reserved = [(lesson_vp, sl.date, "上午") for sid, lessons in outreach.schools.items()
+                    for sl in lessons if (lesson_vp := project.school[sid].vice_principal)]
+        self.book = _Book(project, reserved)
+        self.result = Plan(outreach.year)
+        self.ordinal: dict[str, int] = defaultdict(int)
+        self.resume: dict[tuple[str, str], int] = {}  # (campaign, village) → first slot worth trying
+        self.order = sorted(outreach.matched, key=lambda m: (m.windows[0].end if m.windows else dt.date.max,
+                                                             m.days, m.campaign.id))
+        self.candidates = {m.campaign.id: list(_candidates(m, self.cal, self.slots)) for m in self.order}
+        # Markets, enterprises and schools keep their daytime in the busy season too.
+        self.any_slot = {m.campaign.id: list(_candidates(m, self.cal, self.slots, evening_only_when_busy=False))
+                         for m in self.order}
+
+    def uid(self, *parts: str) -> str:
+        key = "-".join(parts)
+        self.ordinal[key] += 1
+        return f"{key}-{self.ordinal[key]}"
+
+    def add(self, kind, day, slot, village, members, campaign, **extra) -> None:
+        self.book.take(members, day, slot)
+        place = extra.pop("uid_place", extra.get("grid") or village)
+        self.result.visits.append(Visit(self.uid(campaign.id, place) if kind == "入户走访" else
+                                        self.uid(campaign.id, place, kind), kind, day, self.slots[slot],
+                                        village, extra.pop("grid", None), tuple(members), campaign.id,
+                                        extra.pop("households", 0), extra.pop("priority", 0), **extra))
+
+    def miss(self, matched, village_id, kind, reason, needed=1, placed=0, households=0) -> None:
+        self.result.unplaced.append(Unplaced(matched.campaign.id, village_id, kind, needed, placed, households, reason))
+
+    def run(self) -> Plan:
+        project = self.project
+        left: dict[tuple[str, str], list] = {}
+        for phase in ("fixed", "priority", "others"):
+            for matched in self.order:
+                campaign = matched.campaign
+                villages = sorted(project.campaign_villages(campaign), key=lambda v: (-v.rental, v.id))
+                for activity in campaign.activities:
+                    if phase == "fixed" and activity.type == "赶集摆摊":
+                        self.market(matched, activity)
+                    elif phase == "fixed" and activity.type == "进校园":
+                        self.schools(matched, villages)
+                    for village in villages:
+                        if activity.type == "入户走访" and phase != "fixed":
+                            todo = left.setdefault((campaign.id, village.id), [row for row in _demand(
+                                village, activity.target, activity.share, activity.visits_per_household,
+                                project.register) if row[1] + row[2]])
+                            self.door_to_door(matched, village, todo, phase)
+                        elif activity.type in MEETINGS and phase == "fixed":
+                            self.meeting(matched, activity, village)
+                        elif activity.type == "进企业" and phase == "fixed":
+                            self.enterprises(matched, activity, village)
+        self.report_left(left)
+        order = list(self.slots)
+        self.result.visits.sort(key=lambda v: (v.date, order.index(v.slot.name), v.village, v.uid))
+        return self.result
+
+    # -------------------------------------------------------- door to door
+    def door_to_door(self, matched, village, todo, phase) -> None:
+        """Place visits for what is left of this village's demand: priority households or the rest."""
+        settings, book = self.project.schedule, self.book
+        column = 1 if phase == "priority" else 2
+        rows = [row for row in todo if row[column]]
+        current = 0
+        pairs = _pairs(village)
+        candidates = self.candidates[matched.campaign.id]
+        key = (matched.campaign.id, village.id)
+        # A slot that was not free for this village stays not free (bookings only grow), so each
+        # village's scan resumes where the last one stopped: the plan is linear in the slots.
+        index = self.resume.get(key, 0)
+        while index < len(candidates) and current < len(rows):
+            day, name, busy = candidates[index]
+            index += 1
+            pair = book.best_pair(pairs, day, name)
+            if pair is None:
+                continue
+            capacity = settings.busy_households_per_slot if busy else settings.households_per_slot
+            row = rows[current]
+            grid = row[0]
+            taken = min(row[column], capacity)
+            row[column] -= taken
+            ids = [row[2 + column].popleft() for _ in range(min(taken, len(row[2 + column])))]
+            # Already walking this grid: fill the rest of the slot with its other households.
+            extra = 0
+            for other in (todo if phase == "priority" else ()):
+                if other[0] is grid and other[2] and taken + extra < capacity:
+                    more = min(other[2], capacity - taken - extra)
+                    other[2] -= more
+                    extra += more
+                    ids += [other[4].popleft() for _ in range(min(more, len(other[4])))]
+            members = pair + ((grid.worker,) if grid.worker and book.free(grid.worker, day, name) else ())
+            self.add("入户走访", day, name, village.id, members, matched.campaign, grid=grid.id,
+                     households=taken + extra, priority=taken if phase == "priority" else 0,
+                     household_ids=tuple(ids))
+            while current < len(rows) and not rows[current][column]:
+                current += 1
+        self.resume[key] = index
+        todo[:] = [row for row in todo if row[1] + row[2]]
+
+    def report_left(self, left) -> None:
+        placed_by = defaultdict(int)
+        for v in self.result.visits:
+            if v.kind == "入户走访":
+                placed_by[(v.campaign, v.village)] += 1
+        by_id = {m.campaign.id: m for m in self.order}
+        per_slot = self.project.schedule.households_per_slot
+        for (campaign_id, village_id), todo in left.items():
+            if todo:
+                matched, village = by_id[campaign_id], self.project.village[village_id]
+                households = sum(p + o for _, p, o, *_ in todo)
+                placed = placed_by[(campaign_id, village_id)]
+                needed = placed + sum(math.ceil((p + o) / per_slot) for _, p, o, *_ in todo)
+                self.miss(matched, village_id, "入户走访", _why(matched, village, needed, placed, households,
+                                                                  self.book, self.cal), needed, placed, households)
+
+    # -------------------------------------------------------- gatherings
+    def meeting(self, matched, activity, village) -> None:
+        team, book = village.team.members, self.book
+        last = None
+        for k in range(activity.times):
+            found = None
+            for day, name, busy in self.candidates[matched.campaign.id]:
+                if busy or name != "晚上":  # a meeting needs the village at home and not in the fields
+                    continue
+                if last and (day - last).days < 7:  # repeated meetings a week apart at least
+                    continue
+                if all(book.free(c, day, name) for c in team):
+                    found = (day, name)
+                    break
+            if found is None:
+                self.miss(matched, village.id, activity.type,
+                          f"{village.name}「{matched.campaign.title}」的第 {k + 1} 次{activity.type}找不到全组三人都有空、"
+                          "又不在农忙的晚上", activity.times, k)
+                return
+            last = found[0]
+            self.add(activity.type, *found, village.id, team, matched.campaign)
+
+    def market(self, matched, activity) -> None:
+        """Market stalls (赶集摆摊) on 集日 mornings, by two cadres of the lead and partner units."""
+        market, campaign = self.project.township.market, matched.campaign
+        where = self.project.village[market.village] if market else None
+        if market is None:
+            self.miss(matched, "", "赶集摆摊", f"「{campaign.title}」要赶集摆摊，但 data/township.yml 没有写集市（market）")
+            return
+        units = (campaign.lead, *campaign.partners)
+        staff = [c for c in self.project.township.cadres if c.role in ("部门负责人", "工作人员", "民警")]
+
+        def rank(c):  # the lead unit's people first, then the partners', then anyone's
+            return units.index(c.unit) if c.unit in units else len(units)
+
+        for window in matched.windows:
+            days = [d for d in window.dates() if market.meets_on(d, _lunar_day(d))
+                    and (campaign.on_holidays or not self.cal.is_holiday(d)) and "上午" in self.slots]
+            placed = 0
+            for day in _spread(days, activity.times):
+                free = sorted((c for c in staff if self.book.free(c.id, day, "上午")),
+                              key=lambda c: (rank(c), self.book.load[c.id]))
+                if len(free) >= 2:
+                    self.add("赶集摆摊", day, "上午", market.village, (free[0].id, free[1].id), campaign,
+                             place=market.place, uid_place=market.village)
+                    placed += 1
+            if placed < activity.times:
+                why = (f"这段时间{where.name}{market.place}只有 {len(days)} 个集日" if len(days) < activity.times
+                       else "集日上午没有两名干部有空")
+                self.miss(matched, market.village, "赶集摆摊",
+                          f"「{campaign.title}」在 {window.start:%m-%d} 至 {window.end:%m-%d} 要赶集摆摊 "
+                          f"{activity.times} 次，只排到 {placed} 次：{why}", activity.times, placed)
+
+    def enterprises(self, matched, activity, village) -> None:
+        """进企业: the village's team visits each enterprise in it, on working days in the daytime."""
+        campaign = matched.campaign
+        for enterprise in (e for e in self.project.township.enterprises if e.village == village.id):
+            placed = 0
+            for day, name, _ in self.any_slot[campaign.id]:
+                if placed == activity.times:
+                    break
+                if name not in DAYTIME or self.cal.is_day_off(day):
+                    continue
+                pair = self.book.best_pair(_pairs(village), day, name)
+                if pair:
+                    self.add("进企业", day, name, village.id, pair, campaign, place=enterprise.name,
+                             uid_place=enterprise.id)
+                    placed += 1
+            if placed < activity.times:
+                self.miss(matched, village.id, "进企业",
+                          f"「{campaign.title}」到{enterprise.name}宣传 {activity.times} 次，只排到 {placed} 次："
+                          f"窗口内工作日的白天{village.name}包村组没有两人同时有空", activity.times, placed)
+
+    def schools(self, matched, villages) -> None:
+        """进校园: one lesson at each school in the campaign's villages, taught by its 法治副校长."""
+        campaign, cal = matched.campaign, self.cal
+        ids = {v.id for v in villages}
+        for school in self.project.township.schools:
+            if school.village and school.village not in ids:
+                continue
+            lessons = [le for le in matched.lessons if le.stage in school.stages] or \
+                      [le for le in self.project.lessons if le.stage in school.stages]
+            if not lessons:
+                self.miss(matched, school.village or "", "进校园",
+                          f"{school.name}没有适合本校学段（{'、'.join(school.stages)}）的法治课")
+                continue
+            found = next(((d, n) for d, n, _ in self.any_slot[campaign.id]
+                          if n in DAYTIME and cal.is_school_day(d) and self.book.free(school.vice_principal, d, n)), None)
+            if found is None:
+                self.miss(matched, school.village or "", "进校园",
+                          f"「{campaign.title}」的时间窗口内{school.name}没有上课日（假期或考试周），"
+                          "或法治副校长没有空")
+                continue
+            self.add("进校园", *found, school.village or "", (school.vice_principal,), campaign, place=school.name,
+                     lesson=lessons[0].id, uid_place=school.id)
+
 
 def plan(outreach) -> Plan:
-    project, cal = outreach.project, outreach.cal
-    slots = {s.name: s for s in project.schedule.slots}
-    book = _Book(project)
-    result = Plan(outreach.year)
-    order = sorted(outreach.matched, key=lambda m: (m.windows[0].end if m.windows else dt.date.max,
-                                                    m.days, m.campaign.id))
-    ordinal: dict[tuple[str, str], int] = defaultdict(int)
-    left: dict[tuple[str, str], list] = {}
-    candidates = {m.campaign.id: list(_candidates(m, cal, slots)) for m in order}
-    for phase in ("priority", "others"):
-        for matched in order:
-            villages = sorted(project.campaign_villages(matched.campaign), key=lambda v: (-v.rental, v.id))
-            for activity in matched.campaign.activities:
-                for village in villages:
-                    if activity.type == "入户走访":
-                        key = (matched.campaign.id, village.id)
-                        todo = left.setdefault(key, [[g, p, o] for g, p, o in _targets(
-                            village, activity.target, activity.share, activity.visits_per_household) if p + o])
-                        _door_to_door(matched, village, todo, phase, candidates[matched.campaign.id],
-                                      slots, book, result, ordinal)
-                    elif activity.type in MEETINGS and phase == "priority":
-                        _meeting(matched, activity.type, village, candidates[matched.campaign.id], slots, book,
-                                 result)
-    placed_by = defaultdict(int)
-    for v in result.visits:
-        if v.kind == "入户走访":
-            placed_by[(v.campaign, v.village)] += 1
-    by_id = {m.campaign.id: m for m in order}
-    for (campaign_id, village_id), todo in left.items():
-        if todo:
-            matched = by_id[campaign_id]
-            village = project.village[village_id]
-            households = sum(p + o for _, p, o in todo)
-            placed = placed_by[(campaign_id, village_id)]
-            needed = placed + sum(math.ceil((p + o) / book.settings.households_per_slot) for _, p, o in todo)
-            result.unplaced.append(Unplaced(campaign_id, village_id, "入户走访", needed, placed, households,
-                                            _why(matched, village, needed, placed, households, book, cal)))
-    result.visits.sort(key=lambda v: (v.date, list(slots).index(v.slot.name), v.village, v.uid))
-    return result
+    return _Planner(outreach).run()
+
+
+def _lunar_day(day: dt.date) -> int:
+    return LunarDate.from_solar_date(day.year, day.month, day.day).day
+
+
+def _spread(days: list[dt.date], times: int) -> list[dt.date]:
+    """`times` of the days, spread evenly (first and last included when there are enough)."""
+    if len(days) <= times:
+        return days
+    if times == 1:
+        return days[:1]
+    return [days[round(i * (len(days) - 1) / (times - 1))] for i in range(times)]
 
 
 def _candidates(matched: Matched, cal, slots: dict[str, Slot], evening_only_when_busy: bool = True):
@@ -189,62 +438,6 @@ def _pairs(village: Village) -> list[tuple[str, str]]:
     return [(leader, a), (leader, b), (a, b)]
 
 
-def _door_to_door(matched, village, todo, phase, candidates, slots, book, result, ordinal) -> None:
-    """Place visits for what is left of this village's demand: priority households or the rest."""
-    settings = book.settings
-    campaign = matched.campaign
-    column = 1 if phase == "priority" else 2
-    rows = [row for row in todo if row[column]]
-    current = 0
-    pairs = _pairs(village)
-    for day, name, busy in candidates:
-        if current == len(rows):
-            break
-        pair = None
-        for candidate in pairs:  # the free pair with the least work so far
-            if book.free(candidate[0], day, name) and book.free(candidate[1], day, name) and (
-                    pair is None or book.load[candidate[0]] + book.load[candidate[1]]
-                    < book.load[pair[0]] + book.load[pair[1]]):
-                pair = candidate
-        if pair is None:
-            continue
-        capacity = settings.busy_households_per_slot if busy else settings.households_per_slot
-        row = rows[current]
-        grid = row[0]
-        taken = min(row[column], capacity)
-        row[column] -= taken
-        # Already walking this grid: fill the rest of the slot with its other households.
-        extra = 0
-        for other in (todo if phase == "priority" else ()):
-            if other[0] is grid and other[2] and taken + extra < capacity:
-                more = min(other[2], capacity - taken - extra)
-                other[2] -= more
-                extra += more
-        book.take(pair, day, name)
-        ordinal[(campaign.id, grid.id)] += 1
-        result.visits.append(Visit(f"{campaign.id}-{grid.id}-{ordinal[(campaign.id, grid.id)]}", "入户走访", day,
-                                   slots[name], village.id, grid.id, pair, campaign.id, taken + extra,
-                                   taken if phase == "priority" else 0))
-        while current < len(rows) and not rows[current][column]:
-            current += 1
-    todo[:] = [row for row in todo if row[1] + row[2]]
-
-
-def _meeting(matched, kind, village, candidates, slots, book, result) -> None:
-    campaign = matched.campaign
-    team = village.team.members
-    for day, name, busy in candidates:
-        if busy or name != "晚上":  # a meeting needs the village at home and not in the fields
-            continue
-        if all(book.free(c, day, name) for c in team):
-            book.take(team, day, name)
-            result.visits.append(Visit(f"{campaign.id}-{village.id}-{kind}", kind, day, slots[name], village.id,
-                                       None, team, campaign.id, 0, 0))
-            return
-    result.unplaced.append(Unplaced(campaign.id, village.id, kind, 1, 0, 0,
-                                    f"{village.name}「{campaign.title}」的{kind}找不到全组三人都有空、又不在农忙的晚上"))
-
-
 def _why(matched, village, needed, placed, households, book, cal) -> str:
     """A reason an organizer can act on: the numbers, and what took the team's time."""
     windows = matched.windows
@@ -254,14 +447,24 @@ def _why(matched, village, needed, placed, households, book, cal) -> str:
         return text + "：活动本年度没有可用的日子"
     first, last = windows[0].start, windows[-1].end
     causes = []
-    for lv in book.settings.leave:
+    settings = book.settings
+    for lv in settings.leave:
         if lv.cadre in village.team.members and lv.start <= last and lv.end >= first:
             causes.append(f"{book.names.get(lv.cadre, lv.cadre)} {lv.start:%m-%d} 至 {lv.end:%m-%d} {lv.reason}")
+    for d in settings.duty:
+        if d.cadre in village.team.members:
+            causes.append(f"{book.names.get(d.cadre, d.cadre)} 每周{'、'.join('一二三四五六日'[w - 1] for w in d.weekdays)}"
+                          f"{d.reason}")
+    meetings = [m for m in settings.meetings if first <= m.date <= last
+                and (not m.cadres or set(m.cadres) & set(village.team.members))]
+    if meetings:
+        causes.append("开会：" + "、".join(f"{m.date:%m-%d} {m.reason}" for m in meetings[:3])
+                      + (f" 等 {len(meetings)} 次" if len(meetings) > 3 else ""))
     busy_days = sum(1 for w in windows for d in w.dates() if cal.busy_on(d))
     if busy_days:
         causes.append(f"{busy_days} 天在农忙期，只能晚上走、每次户数减半")
     shared = [book.names[c] for c in village.team.members if c in book.shared]
     if shared:
         causes.append(f"{'、'.join(shared)} 同时包其他村，时段要分给两个村")
-    causes.append(f"每人每周最多 {book.settings.slots_per_week} 个时段")
+    causes.append(f"每人每周最多 {settings.slots_per_week} 个时段")
     return text + "：" + "；".join(causes)

@@ -14,6 +14,11 @@ from generator import pipeline, schedule
 from generator.model import Grid, Leave, Team, Village
 
 
+def _lunar_day(d: dt.date) -> int:
+    from borax.calendars.lunardate import LunarDate
+    return LunarDate.from_solar_date(d.year, d.month, d.day).day
+
+
 def violations(outreach, plan) -> list[str]:
     """Every hard rule, checked from the plan alone."""
     project, cal = outreach.project, outreach.cal
@@ -24,13 +29,29 @@ def violations(outreach, plan) -> list[str]:
     weekly = Counter((c, v.date.isocalendar()[:2]) for v in plan.visits for c in v.members)
     out += [f"{c} over weekly limit in {w}" for (c, w), n in weekly.items() if n > rules.slots_per_week]
     windows = {m.campaign.id: m.windows for m in outreach.matched}
+    lessons = {(project.school[s].vice_principal, sl.date) for s, ls in outreach.schools.items() for sl in ls}
+    market = project.township.market
     for v in plan.visits:
-        village = project.village[v.village]
         campaign = project.campaign[v.campaign]
-        if not set(v.members) <= set(village.team.members):
-            out.append(f"{v.uid}: not the village's own team")
-        if v.kind == "入户走访" and len(v.members) != 2:
-            out.append(f"{v.uid}: a door-to-door visit is a pair")
+        if v.kind in ("入户走访", "进企业", *schedule.MEETINGS):
+            village = project.village[v.village]
+            own = set(village.team.members)
+            if v.kind == "入户走访":
+                worker = project.grid[v.grid][1].worker
+                if len(set(v.members) & own) != 2 or not set(v.members) <= own | {worker}:
+                    out.append(f"{v.uid}: a door-to-door visit is a pair of the village's team (+ its grid worker)")
+            elif not set(v.members) <= own:
+                out.append(f"{v.uid}: not the village's own team")
+        if v.kind in ("进企业", "进校园") and cal.is_day_off(v.date) or v.kind in ("进企业", "进校园", "赶集摆摊") \
+                and v.slot.name == "晚上":
+            out.append(f"{v.uid}: enterprises and schools are visited on working days in the daytime")
+        if v.kind == "进校园":
+            school = next(s for s in project.township.schools if s.name == v.place)
+            if v.members != (school.vice_principal,) or not cal.is_school_day(v.date) or v.lesson is None:
+                out.append(f"{v.uid}: a school lesson is the school's 法治副校长 on a school day")
+        if v.kind == "赶集摆摊" and (market is None or not market.meets_on(v.date, _lunar_day(v.date))
+                                     or len(v.members) != 2):
+            out.append(f"{v.uid}: a market stall is two cadres on a market day")
         if not any(w.start <= v.date <= w.end for w in windows[v.campaign]):
             out.append(f"{v.uid}: outside the campaign's windows")
         if cal.is_holiday(v.date) and not campaign.on_holidays:
@@ -42,9 +63,24 @@ def violations(outreach, plan) -> list[str]:
             out.append(f"{v.uid}: meeting in a busy period")
         if v.households > rules.households_per_slot:
             out.append(f"{v.uid}: over capacity")
+        if v.household_ids and len(v.household_ids) != v.households:
+            out.append(f"{v.uid}: household list does not match the count")
         for lv in rules.leave:
             if lv.cadre in v.members and lv.start <= v.date <= lv.end:
                 out.append(f"{v.uid}: {lv.cadre} is on leave")
+        for d in rules.duty:
+            if d.cadre in v.members and v.date.isoweekday() in d.weekdays:
+                out.append(f"{v.uid}: {d.cadre} is on duty")
+        for m in rules.meetings:
+            if m.date == v.date and (not m.slots or v.slot.name in m.slots) and (
+                    not m.cadres or set(m.cadres) & set(v.members)):
+                out.append(f"{v.uid}: a member is at {m.reason}")
+        for c in v.members:
+            if (c, v.date) in lessons and v.slot.name == "上午":
+                out.append(f"{v.uid}: {c} teaches a school lesson that morning")
+    visited = Counter((v.campaign, h) for v in plan.visits for h in v.household_ids)
+    allowed = {c.id: max((a.visits_per_household for a in c.activities), default=1) for c in project.campaigns}
+    out += [f"household {h} listed {n} times in {c}" for (c, h), n in visited.items() if n > allowed[c]]
     return out
 
 
@@ -59,7 +95,8 @@ def test_demo_plan_keeps_every_rule():
 
 def test_priority_households_come_first_in_a_village():
     outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
-    visits = [v for v in outreach.plan.visits if v.campaign == "rental-migrant-registration" and v.village == "xinqiao"]
+    visits = [v for v in outreach.plan.visits if v.campaign == "rental-migrant-registration" and v.village == "xinqiao"
+              and v.kind == "入户走访"]
     firsts = [v.priority for v in visits[:5]]
     assert all(p > 0 for p in firsts)
 
@@ -81,8 +118,9 @@ def test_replan_after_one_change_keeps_other_visits():
     outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
     before = {v.uid: v for v in outreach.plan.visits}
     project = outreach.project
+    first = next(v for v in outreach.plan.visits if v.village == "nanzhuang" and "jiang-zhiyuan" in v.members)
     outreach.project.schedule = replace(project.schedule, leave=project.schedule.leave +
-                                        (Leave("jiang-zhiyuan", dt.date(2027, 12, 6), dt.date(2027, 12, 10)),))
+                                        (Leave("jiang-zhiyuan", first.date, first.date + dt.timedelta(days=4)),))
     after = {v.uid: v for v in schedule.plan(outreach).visits}
     # villages whose team shares nobody with 南庄村 are untouched, UID for UID and date for date
     nanzhuang = set(project.village["nanzhuang"].team.members)
@@ -91,7 +129,7 @@ def test_replan_after_one_change_keeps_other_visits():
         if visit.village in independent:
             assert after.get(uid) == visit, uid
     moved = [uid for uid in before if uid in after and before[uid].village == "nanzhuang" and before[uid] != after[uid]]
-    assert moved  # the change did move 南庄村's December visits, under the same UIDs
+    assert moved  # the change did move 南庄村's visits, under the same UIDs
 
 
 def test_plan_feeds_parse_and_round_trip(built_demo):
@@ -150,7 +188,10 @@ def test_random_townships_keep_every_rule(case):
     project = outreach.project
     cadres = tuple(Cadre(c, c, "党政办", "党政领导" if c.startswith("l") else "部门负责人")
                    for c in sorted({m for v in villages for m in v.team.members}))
-    project.township = replace(project.township, villages=tuple(villages), cadres=cadres, schools=())
+    market = replace(project.township.market, village=villages[0].id)
+    project.township = replace(project.township, villages=tuple(villages), cadres=cadres, schools=(),
+                               market=market, enterprises=())
+    outreach.schools = {}
     project.village = {v.id: v for v in villages}
     project.cadre = {c.id: c for c in cadres}
     project.grid = {g.id: (v, g) for v in villages for g in v.grids}
