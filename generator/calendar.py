@@ -234,10 +234,13 @@ class YearCalendar:
                 and not any(e.start <= d <= e.end for e in self.school.get("考试", ())))
 
     def busy_on(self, d: dt.date) -> str | None:
-        for name in sorted(self.busy):
-            if any(s.start <= d <= s.end for s in self.periods.get(name, ())):
-                return name
-        return None
+        if not hasattr(self, "_busy_days"):  # asked for every slot of a county plan: one table
+            self._busy_days = {}
+            for name in sorted(self.busy, reverse=True):
+                for s in self.periods.get(name, ()):
+                    for day in s.dates():
+                        self._busy_days[day] = name
+        return self._busy_days.get(d)
 
     def farming_on(self, d: dt.date) -> str | None:
         for name, spans in self.periods.items():

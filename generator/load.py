@@ -71,6 +71,10 @@ def compose(text: str, ctx: Ctx):
     """The YAML node tree; None for a document with no content; INVALID after reporting a
     syntax error with its position."""
     try:
+        try:  # libyaml is ten times faster and keeps the same marks
+            return yaml.compose(text, Loader=_FAST)
+        except yaml.YAMLError:
+            pass  # parse again in Python, whose messages the table below translates
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
         # An unclosed bracket is found only where parsing breaks down; point at the bracket.
@@ -85,6 +89,8 @@ def compose(text: str, ctx: Ctx):
         ctx.problems.error(Pos(ctx.path), f"YAML 语法错误：{e}")
     return INVALID
 
+
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _YAML_PROBLEMS = {
     "mapping values are not allowed here": "这里不能出现冒号（若文字中含冒号，请给整段文字加引号）",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .model import ACTIVITY_TYPES
 from .render import KIND_NAMES, md, span_text
 
 
@@ -72,14 +73,17 @@ def search_text(answer, project) -> str:
 def plan_text(outreach) -> str:
     plan, project = outreach.plan, outreach.project
     lines = [f"{project.township.name} {plan.year} 年走村入户安排：共 {len(plan.visits)} 次", "",
-             "| 活动 | 次数 | 入户（已排/目标） | 覆盖率 | 没排下 |", "|---|--:|--:|--:|--:|"]
+             "| 活动 | 次数 | 入户（已排/目标） | 覆盖率 | 重点户 | 会议·集市·企业·学校 | 没排下 |",
+             "|---|--:|--:|--:|--:|---|--:|"]
+    totals = plan.totals()
     for m in outreach.matched:
-        cid = m.campaign.id
-        planned, wanted = plan.coverage(cid)
-        visits = sum(1 for v in plan.visits if v.campaign == cid)
-        misses = sum(1 for u in plan.unplaced if u.campaign == cid)
+        row = totals.get(m.campaign.id, {})
+        planned = row.get("households", 0)
+        wanted = planned + row.get("left", 0)
         rate = f"{planned * 100 // wanted}%" if wanted else "—"
-        lines.append(f"| {m.campaign.title} | {visits} | {planned}/{wanted} | {rate} | {misses} |")
+        others = "、".join(f"{kind} {row[kind]}" for kind in ACTIVITY_TYPES[1:] if row.get(kind)) or "—"
+        lines.append(f"| {m.campaign.title} | {row.get('visits', 0)} | {planned}/{wanted} | {rate} | "
+                     f"{row.get('priority', 0)} | {others} | {row.get('misses', 0)} |")
     load = {}
     for v in plan.visits:
         for c in v.members:
