@@ -38,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="检查并生成网站（失败时保留原来的网站）")
     b.add_argument("--strict", action="store_true", help="警告也算不通过")
-    b.add_argument("-d", "--site-dir", metavar="目录", help="网站输出目录，默认 site/")
+    b.add_argument("-d", "--site-dir", metavar="目录", help="网站输出目录，默认 site/（内部版默认 site-internal/）")
+    b.add_argument("--internal", action="store_true",
+                   help="内部版：另外生成含农户名单的入户走访登记表和走访记录模板（只在镇村内部使用）")
 
     s = sub.add_parser("serve", help="在本机预览网站，修改文件后自动刷新")
     s.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
@@ -100,8 +102,8 @@ def cmd_build(args) -> int:
         return 1
     if problems.warnings:
         _print_problems(problems, args.strict)
-    site = build_site(root, (outreach, problems), strict=args.strict, site_dir=args.site_dir)
-    print(f"网站已生成：{site}", file=sys.stderr)
+    site = build_site(root, (outreach, problems), strict=args.strict, site_dir=args.site_dir, internal=args.internal)
+    print(f"{'内部版网站（含农户信息，勿外传）' if args.internal else '网站'}已生成：{site}", file=sys.stderr)
     return 0
 
 

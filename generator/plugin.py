@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import pipeline, render
+from . import agenda, pipeline, render
 from .problems import Failed
 
 log = logging.getLogger("mkdocs.plugins.wanjia")
@@ -32,6 +32,7 @@ class WanjiaConfig(Config):
     strict = opt.Type(bool, default=False)  # warnings (e.g. unreviewed materials) fail the build
     laws = opt.Optional(opt.Type(str))      # a law-text folder (LawRefBook format), relative to mkdocs.yml
     search = opt.Type(bool, default=True)   # build the Pagefind index for site search
+    internal = opt.Type(bool, default=False)  # add walk sheets with households (never for the public)
 
 
 class WanjiaPlugin(BasePlugin[WanjiaConfig]):
@@ -58,7 +59,9 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
             pipeline.add_related(outreach, searcher)
         self.outreach = pipeline.with_plan(outreach)
         self.pages = render.site_pages(outreach)
-        config.nav = render.NAV
+        agenda.plan_pages(outreach, self.pages, internal=self.config.internal)
+        config.nav = render.NAV + ([{"内部：走访登记表": "internal/index.md"}] if self.config.internal else [])
+        config.extra["wanjia_internal"] = self.config.internal
         config.theme.dirs.insert(0, str(THEME_DIR))  # our header, search box and page marks
         if "assets/wanjia.css" not in config.extra_css:
             config.extra_css.append("assets/wanjia.css")
@@ -156,17 +159,25 @@ def _swap_in(built: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, loaded=None, *, strict: bool = False, site_dir: str | None = None) -> Path:
+INTERNAL_DIR = "site-internal"
+
+
+def build_site(root: Path, loaded=None, *, strict: bool = False, site_dir: str | None = None,
+               internal: bool = False) -> Path:
     """Build the site of the township at `root` (`loaded` = pipeline.check's result if already run).
+    The internal build (walk sheets with households) goes to its own folder, never over the public one.
 
     Returns the site folder. On any failure the previous site folder is left as it was.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    if internal and site_dir is None:
+        site_dir = str(root / INTERNAL_DIR)
     config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir, strict=strict or None)
     plugin = config.plugins["wanjia"]
     plugin.config.strict = strict or plugin.config.strict
+    plugin.config.internal = internal
     plugin.preloaded = loaded
     config.plugins.on_startup(command="build", dirty=False)
     try:

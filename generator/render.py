@@ -38,7 +38,7 @@ def link(here: str, there: str) -> str:
     return posixpath.relpath(there, posixpath.dirname(here) or ".")
 
 
-def _frontmatter(title: str, **meta: str) -> str:
+def frontmatter(title: str, **meta: str) -> str:
     lines = [f"title: {title}"] + [f"{k}: {v}" for k, v in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
@@ -73,9 +73,9 @@ def _help_box(project: Project) -> str:
 
 # ---------------------------------------------------------------- pages
 def site_pages(outreach) -> dict[str, str | bytes]:
-    """Every generated file of the site: docs-relative path → Markdown (or the bytes of a feed)."""
+    """Every generated file of the site except the plan's (see agenda.py): docs-relative path →
+    Markdown (or the bytes of a feed)."""
     project = outreach.project
-    by_cadre, by_village = (outreach.plan.by_cadre(), outreach.plan.by_village()) if outreach.plan else ({}, {})
     pages = {"index.md": home(project), "materials/index.md": materials_index(project),
              "calendar/index.md": calendar_page(outreach), "calendar/outreach.ics": outreach_ics(outreach),
              "search/index.md": search_page(project), "assets/wanjia-words.json": search_words(project),
@@ -89,20 +89,9 @@ def site_pages(outreach) -> dict[str, str | bytes]:
     for m in outreach.matched:
         pages[f"campaigns/{m.campaign.id}.md"] = campaign_page(m, outreach)
     for v in project.township.villages:
-        pages[f"villages/{v.id}.md"] = village_page(v.id, project) + (
-            village_schedule(v.id, outreach, by_village.get(v.id, [])) if outreach.plan is not None else "")
+        pages[f"villages/{v.id}.md"] = village_page(v.id, project)
     for school in project.township.schools:
         pages[f"schools/{school.id}.md"] = school_page(school, outreach)
-    if outreach.plan is not None:
-        pages["cadres/index.md"] = cadres_index(outreach)
-        pages["calendar/agenda.csv"] = agenda_csv(outreach)
-        for cadre in project.township.cadres:
-            visits = by_cadre.get(cadre.id)
-            if visits:
-                pages[f"cadres/{cadre.id}.md"] = cadre_page(cadre, outreach, visits)
-                pages[f"calendar/cadres/{cadre.id}.ics"] = plan_ics(outreach, visits, f"{cadre.name}的走访")
-        for v in project.township.villages:
-            pages[f"calendar/villages/{v.id}.ics"] = plan_ics(outreach, by_village.get(v.id, []), f"{v.name}走访")
     for m in project.materials:
         pages[f"print/{m.id}.md"] = print_sheet(m, outreach)
     for matched in outreach.matched:
@@ -118,7 +107,7 @@ def home(project: Project) -> str:
         count = sum(1 for m in project.materials if m.group == g.id)
         if count:
             groups.append(f"-   [**{escape(g.name)}**]({link(here, 'materials/index.md')}#{g.id})  \n    {count} 份资料")
-    return (_frontmatter(f"{t.name}平安法治进万家", hide="[toc]")
+    return (frontmatter(f"{t.name}平安法治进万家", hide="[toc]")
             + f"# {escape(t.name)} 平安法治进万家\n\n"
             "在门口遇到村民的问题，用他说的话搜一搜；或者按遇到的事情找资料。\n{ .wj-lead }\n\n"
             + _search_form(link(here, "search/index.md").removesuffix("index.md")) + "\n\n"
@@ -133,7 +122,7 @@ def home(project: Project) -> str:
 
 def materials_index(project: Project) -> str:
     here = "materials/index.md"
-    out = [_frontmatter("宣传资料"), "# 宣传资料\n\n按村民遇到的事情分组。每份资料都可以打印成一页明白纸。\n"]
+    out = [frontmatter("宣传资料"), "# 宣传资料\n\n按村民遇到的事情分组。每份资料都可以打印成一页明白纸。\n"]
     for g in project.groups:
         items = [m for m in project.materials if m.group == g.id]
         if items:
@@ -143,7 +132,7 @@ def materials_index(project: Project) -> str:
 
 def topics_index(project: Project) -> str:
     here = "topics/index.md"
-    out = [_frontmatter("按主题找"), "# 按主题找\n"]
+    out = [frontmatter("按主题找"), "# 按主题找\n"]
     for g in project.groups:
         topics = [t for t in project.topics if t.group == g.name]
         if topics:
@@ -159,7 +148,7 @@ def topic_page(topic_id: str, project: Project) -> str:
     materials = [m for m in project.materials if topic_id in m.topics]
     lessons = [le for le in project.lessons if topic_id in le.topics]
     campaigns = [c for c in project.campaigns if topic_id in c.topics]
-    out = [_frontmatter(t.name), f"# {escape(t.name)}\n\n"]
+    out = [frontmatter(t.name), f"# {escape(t.name)}\n\n"]
     if t.keywords:
         out.append(f"村民常说：{'、'.join(escape(k) for k in t.keywords)}\n{{ .wj-muted }}\n\n")
     out.append("## 资料\n\n" + _material_list(here, materials, project))
@@ -172,7 +161,7 @@ def topic_page(topic_id: str, project: Project) -> str:
 
 def audiences_index(project: Project) -> str:
     here = "audiences/index.md"
-    return (_frontmatter("按对象找") + "# 按宣传对象找\n\n"
+    return (frontmatter("按对象找") + "# 按宣传对象找\n\n"
             + "".join(f"- [{escape(a.name)}]({link(here, f'audiences/{a.id}.md')})"
                       f"（{sum(1 for m in project.materials if a.id in m.audiences)} 份资料）\n"
                       for a in project.audiences))
@@ -183,7 +172,7 @@ def audience_page(audience_id: str, project: Project) -> str:
     a = project.audience[audience_id]
     materials = [m for m in project.materials if audience_id in m.audiences]
     campaigns = [c for c in project.campaigns if audience_id in c.audiences]
-    out = [_frontmatter(a.name), f"# 给{escape(a.name)}的资料\n\n", _material_list(here, materials, project)]
+    out = [frontmatter(a.name), f"# 给{escape(a.name)}的资料\n\n", _material_list(here, materials, project)]
     if campaigns:
         out.append("\n## 相关宣传活动\n\n" + _campaign_list(here, campaigns))
     return "".join(out)
@@ -191,7 +180,7 @@ def audience_page(audience_id: str, project: Project) -> str:
 
 def campaigns_index(project: Project) -> str:
     here = "campaigns/index.md"
-    out = [_frontmatter("宣传活动"), "# 宣传活动\n\n"]
+    out = [frontmatter("宣传活动"), "# 宣传活动\n\n"]
     for c in project.campaigns:
         out.append(f"## [{escape(c.title)}]({link(here, f'campaigns/{c.id}.md')})\n\n"
                    f"{escape(c.goal)}\n\n牵头：{c.lead}　覆盖：{len(project.campaign_villages(c))} 个村（社区）\n\n")
@@ -228,14 +217,13 @@ def campaign_page(m: Matched, outreach) -> str:
         f"| {a.type} | {a.target}{f' {a.share}%' if a.target == '按比例' else ''} | "
         f"{a.visits_per_household} | {escape(a.note) or '—'} |" for a in c.activities)
     village_links = "、".join(f"[{escape(v.name)}]({link(here, f'villages/{v.id}.md')})" for v in villages)
-    return (_frontmatter(c.title) + f"# {escape(c.title)}\n\n"
+    return (frontmatter(c.title) + f"# {escape(c.title)}\n\n"
             f"!!! abstract \"活动目标\"\n    {escape(c.goal)}\n\n"
             f"{_chips(here, project, c.topics, c.audiences)}\n\n"
             f"**时间**：{escape(windows)}{escape(avoid)}  \n"
             f"**{outreach.year} 年**：{dates}（共 {m.days} 天，[看日历]({link(here, 'calendar/index.md')})）  \n"
             f"**牵头单位**：{c.lead}" + (f"　**配合**：{'、'.join(c.partners)}" if c.partners else "") + "  \n"
             f"**覆盖**：{len(villages)} 个村（社区），{sum(v.households for v in villages)} 户\n\n"
-            + _plan_line(c.id, outreach) +
             "## 活动形式\n\n| 形式 | 覆盖要求 | 每户次数 | 说明 |\n|---|---|---|---|\n"
             f"{activity_rows}\n\n"
             "## 要带的资料\n\n" + _material_list(here, m.materials, project)
@@ -243,17 +231,6 @@ def campaign_page(m: Matched, outreach) -> str:
             + f"\n[打印这次活动的全部明白纸]({link(here, f'print/campaign-{c.id}.md')}){{ .md-button }}\n"
             + _related_block(here, outreach.related.get(f"campaign:{c.id}", []), m.materials)
             + f"\n## 覆盖的村（社区）\n\n{village_links}\n")
-
-
-def _plan_line(campaign_id: str, outreach) -> str:
-    if outreach.plan is None:
-        return ""
-    planned, wanted = outreach.plan.coverage(campaign_id)
-    visits = sum(1 for v in outreach.plan.visits if v.campaign == campaign_id)
-    misses = [u for u in outreach.plan.unplaced if u.campaign == campaign_id]
-    line = f"**走访安排**：{visits} 次" + (f"，入户 {planned}/{wanted} 户（{planned * 100 // wanted}%）" if wanted else "")
-    line += f"，{len(misses)} 处没排下（见各村页面）\n\n" if misses else "\n\n"
-    return line
 
 
 def _related_block(here: str, related, already) -> str:
@@ -270,7 +247,7 @@ def villages_index(project: Project) -> str:
         f"| [{escape(v.name)}]({link(here, f'villages/{v.id}.md')}) | {len(v.grids)} | {v.households} | "
         f"{v.rental} | {v.migrants} | {escape(project.cadre[v.team.leader].name)} |"
         for v in project.township.villages)
-    return (_frontmatter("村（社区）") + "# 村（社区）\n\n每个村由一名党政领导和两名部门负责人包村。\n\n"
+    return (frontmatter("村（社区）") + "# 村（社区）\n\n每个村由一名党政领导和两名部门负责人包村。\n\n"
             "| 村（社区） | 网格 | 户数 | 出租户 | 流动人口 | 包村领导 |\n|---|--:|--:|--:|--:|---|\n"
             + rows + "\n")
 
@@ -283,7 +260,7 @@ def village_page(village_id: str, project: Project) -> str:
                           for i, c in enumerate(team))
     grid_rows = "\n".join(f"| {escape(g.name)} | {g.households} | {g.rental} | {g.migrants} |" for g in v.grids)
     schools = [s for s in project.township.schools if s.village == village_id]
-    out = [_frontmatter(v.name), f"# {escape(v.name)}\n\n",
+    out = [frontmatter(v.name), f"# {escape(v.name)}\n\n",
            f"{len(v.grids)} 个网格，{v.households} 户；出租房屋 {v.rental} 户，流动人口 {v.migrants} 人。\n\n",
            "## 包村工作组\n\n| 分工 | 姓名 | 单位 |\n|---|---|---|\n", team_rows, "\n\n",
            "## 网格\n\n| 网格 | 户数 | 出租户 | 流动人口 |\n|---|--:|--:|--:|\n", grid_rows, "\n\n",
@@ -295,7 +272,7 @@ def village_page(village_id: str, project: Project) -> str:
 
 def lessons_index(project: Project) -> str:
     here = "lessons/index.md"
-    out = [_frontmatter("法治课"), "# 法治课\n\n按学段分，每课一个课时，供法治副校长和老师使用。\n"]
+    out = [frontmatter("法治课"), "# 法治课\n\n按学段分，每课一个课时，供法治副校长和老师使用。\n"]
     for stage in STAGES:
         lessons = [le for le in project.lessons if le.stage == stage]
         out.append(f"\n## {stage}\n\n" + (_lesson_list(here, lessons) if lessons else "暂无。\n"))
@@ -304,7 +281,7 @@ def lessons_index(project: Project) -> str:
 
 def schools_index(project: Project) -> str:
     here = "schools/index.md"
-    out = [_frontmatter("学校"), "# 学校与法治副校长\n\n",
+    out = [frontmatter("学校"), "# 学校与法治副校长\n\n",
            "按《中小学法治副校长聘任与管理办法》，法治副校长每年在学校承担或组织不少于 4 课时法治教育。\n\n",
            "| 学校 | 学段 | 法治副校长 |\n|---|---|---|\n"]
     for s in project.township.schools:
@@ -319,9 +296,9 @@ def school_page(school, outreach) -> str:
     project = outreach.project
     vp = project.cadre[school.vice_principal]
     plan = outreach.schools.get(school.id, [])
-    rows = "\n".join(f"| {md(p.date)}（周{_WEEKDAYS[p.date.weekday()]}） | {escape(p.occasion)} | {p.stage} | "
+    rows = "\n".join(f"| {md(p.date)}（周{WEEKDAYS[p.date.weekday()]}） | {escape(p.occasion)} | {p.stage} | "
                       f"[{escape(p.lesson.title)}]({link(here, p.lesson.src)}) |" for p in plan)
-    return (_frontmatter(school.name) + f"# {escape(school.name)}\n\n"
+    return (frontmatter(school.name) + f"# {escape(school.name)}\n\n"
             f"**学段**：{'、'.join(school.stages)}　**法治副校长**：{escape(vp.name)}（{vp.unit}）\n\n"
             f"## {outreach.year} 年法治课安排（{len(plan)} 课时）\n\n"
             "都安排在学期中的上课日，避开考试周和节假日。\n\n"
@@ -365,7 +342,7 @@ def _search_form(action: str) -> str:
 
 
 def search_page(project: Project) -> str:
-    return (_frontmatter("搜索", hide="[toc]") + "# 搜索\n\n" + _search_form("./") + "\n\n"
+    return (frontmatter("搜索", hide="[toc]") + "# 搜索\n\n" + _search_form("./") + "\n\n"
             "可以直接说村民的原话，比如“包工头跑了，工钱找谁要”“过年打牌犯法吗”。\n{ .wj-muted }\n")
 
 
@@ -466,7 +443,7 @@ def _sheet_body(m: Material, outreach) -> str:
 
 
 def print_sheet(m: Material, outreach) -> str:
-    return (_frontmatter(f"明白纸：{m.title}", hide="[navigation, toc]")
+    return (frontmatter(f"明白纸：{m.title}", hide="[navigation, toc]")
             + '<p class="wj-print-bar"><button type="button" data-wj-print>打印这张明白纸</button></p>\n\n'
             + _sheet_body(m, outreach))
 
@@ -474,7 +451,7 @@ def print_sheet(m: Material, outreach) -> str:
 def print_bundle(matched: Matched, outreach) -> str:
     c = matched.campaign
     sheets = "\n".join(_sheet_body(m, outreach) for m in matched.materials)
-    return (_frontmatter(f"资料包：{c.title}", hide="[navigation, toc]")
+    return (frontmatter(f"资料包：{c.title}", hide="[navigation, toc]")
             + f'<p class="wj-print-bar"><button type="button" data-wj-print>打印全部 {len(matched.materials)} 张明白纸</button></p>\n\n'
             + sheets)
 
@@ -490,7 +467,7 @@ def lesson_header(le: Lesson, project: Project) -> str:
 
 # ---------------------------------------------------------------- the outreach calendar
 _BAR_COLORS = ("#00796b", "#e65100", "#6a1b9a", "#1565c0", "#ad1457", "#558b2f", "#4e342e", "#37474f")
-_WEEKDAYS = "一二三四五六日"
+WEEKDAYS = "一二三四五六日"
 
 
 def _cell_class(d: dt.date, cal: YearCalendar) -> str:
@@ -520,7 +497,7 @@ def _month_grid(year: int, month: int, cal: YearCalendar, labels: dict) -> str:
         d += dt.timedelta(days=1)
     cells += [""] * (-len(cells) % 7)
     rows = ["<tr>" + "".join(c or "<td></td>" for c in cells[i:i + 7]) + "</tr>" for i in range(0, len(cells), 7)]
-    head = "<tr>" + "".join(f"<th>{w}</th>" for w in _WEEKDAYS) + "</tr>"
+    head = "<tr>" + "".join(f"<th>{w}</th>" for w in WEEKDAYS) + "</tr>"
     return f'<table class="wj-month"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
@@ -565,7 +542,7 @@ def calendar_page(outreach) -> str:
         labels[d] = name
     for d, name in cal.festivals:
         labels[d] = name
-    out = [_frontmatter(f"{year} 年宣传日历", hide="[toc]"), f"# {year} 年宣传日历（{escape(cal.region)}）\n\n",
+    out = [frontmatter(f"{year} 年宣传日历", hide="[toc]"), f"# {year} 年宣传日历（{escape(cal.region)}）\n\n",
            f"节气、节日、法定节假日、农忙农闲和各项宣传活动的时间。"
            f"[订阅到手机日历]({link(here, 'calendar/outreach.ics')})（ICS）。\n{{ .wj-lead }}\n\n",
            '<p class="wj-key"><span class="wj-busy">农忙</span><span class="wj-slack">农闲</span>'
@@ -657,126 +634,3 @@ def outreach_ics(outreach) -> bytes:
 
 def _slug(name: str) -> str:
     return name.encode("utf-8").hex()[:16]
-
-
-# ---------------------------------------------------------------- the door-to-door plan
-def _visit_item(here: str, v, project, me: str | None = None, show_village: bool = True) -> str:
-    """One visit as a short list item (phone screens are narrow: no wide tables)."""
-    village = project.village[v.village]
-    grid = project.grid[v.grid][1].name if v.grid else "全村"
-    what = (f"{v.households} 户" + (f"（重点户 {v.priority}）" if v.priority else "")) if v.kind == "入户走访" else v.kind
-    place = (f"[{escape(village.name)}]({link(here, f'villages/{village.id}.md')}) · " if show_village else "") + escape(grid)
-    others = [project.cadre[c].name for c in v.members if c != me]
-    campaign = project.campaign[v.campaign]
-    return (f"- **{v.slot.name} {v.slot.start}—{v.slot.end}**　{place} · {what}  \n"
-            f"  {'同行' if me else '人员'}：{escape('、'.join(others))}　"
-            f"[{escape(campaign.title)}]({link(here, f'campaigns/{campaign.id}.md')})\n")
-
-
-def _by_day(here: str, visits, project, me: str | None = None, show_village: bool = True) -> str:
-    out, day, week = [], None, None
-    for v in visits:
-        if me and v.week != week:
-            week = v.week
-            monday = v.date - dt.timedelta(days=v.date.weekday())
-            out.append(f"\n## {md(monday)} 起这一周\n")
-        if v.date != day:
-            day = v.date
-            out.append(f"\n**{md(v.date)} 周{_WEEKDAYS[v.date.weekday()]}**\n\n")
-        out.append(_visit_item(here, v, project, me, show_village))
-    return "".join(out)
-
-
-def village_schedule(village_id: str, outreach, visits) -> str:
-    plan, project = outreach.plan, outreach.project
-    here = f"villages/{village_id}.md"
-    misses = [u for u in plan.unplaced if u.village == village_id]
-    if not visits and not misses:
-        return ""
-    out = [f"\n## {plan.year} 年走访安排（{len(visits)} 次）\n\n"]
-    if misses:
-        out.append("!!! warning \"没排下的\"\n" + "".join(f"    - {escape(u.reason)}\n" for u in misses) + "\n")
-    if visits:
-        out.append(f"[订阅本村走访日历]({link(here, f'calendar/villages/{village_id}.ics')})\n")
-        out.append(_by_day(here, visits, project, show_village=False))
-    return "".join(out)
-
-
-def cadre_page(cadre, outreach, visits) -> str:
-    plan, project = outreach.plan, outreach.project
-    here = f"cadres/{cadre.id}.md"
-    teams = [v for v in project.township.villages if cadre.id in v.team.members]
-    return (_frontmatter(f"{cadre.name}的走访安排") + f"# {escape(cadre.name)}的走访安排\n\n"
-            f"{cadre.unit} · {cadre.role}　包村：" + ("、".join(f"[{escape(v.name)}]({link(here, f'villages/{v.id}.md')})"
-                                                       for v in teams) or "无") + "\n\n"
-            f"{plan.year} 年共 {len(visits)} 次。[订阅到手机日历]({link(here, f'calendar/cadres/{cadre.id}.ics')})\n"
-            + _by_day(here, visits, project, me=cadre.id))
-
-
-def cadres_index(outreach) -> str:
-    project, plan = outreach.project, outreach.plan
-    here = "cadres/index.md"
-    load = {c.id: 0 for c in project.township.cadres}
-    for v in plan.visits:
-        for c in v.members:
-            load[c] += 1
-    rows = "\n".join(f"| [{escape(c.name)}]({link(here, f'cadres/{c.id}.md')}) | {c.unit} | {c.role} | {load[c.id]} |"
-                     for c in project.township.cadres if load[c.id])
-    return (_frontmatter("我的走访安排") + "# 我的走访安排\n\n点自己的名字，看每周去哪个村、哪个网格。\n\n"
-            "| 姓名 | 单位 | 角色 | 走访次数 |\n|---|---|---|--:|\n" + rows + "\n")
-
-
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> bytes:
-    """RFC 5545 §3.1: lines of at most 75 octets, continued with CRLF and a space, never inside a
-    UTF-8 character."""
-    raw, out, size = line.encode("utf-8"), [], 75
-    while len(raw) > size:
-        cut = size
-        while cut and (raw[cut] & 0xC0) == 0x80:
-            cut -= 1
-        out.append(raw[:cut])
-        raw, size = b" " + raw[cut:], 75
-    out.append(raw)
-    return b"\r\n".join(out)
-
-
-def plan_ics(outreach, visits, name: str) -> bytes:
-    """A subscribable RFC 5545 feed of visits; a visit's UID survives a re-plan that moves it.
-    Written directly (the icalendar package took 40 s for a county's 66,000 visits); tests parse
-    every feed back with icalendar."""
-    project = outreach.project
-    stamp = f"{outreach.year}0101T000000Z"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Wanjia//走村入户//ZH", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_ics_text(name)}"]
-    for v in visits:
-        village = project.village[v.village]
-        grid = project.grid[v.grid][1].name if v.grid else "全村"
-        day = v.date.strftime("%Y%m%d")
-        who = "、".join(project.cadre[c].name for c in v.members)
-        detail = f"{project.campaign[v.campaign].title}；" + (f"{v.households} 户；" if v.households else "") + who
-        lines += ["BEGIN:VEVENT", f"UID:{v.uid}@{project.township.id}.wanjia", f"DTSTAMP:{stamp}",
-                  f"DTSTART:{day}T{v.slot.start.replace(':', '')}00", f"DTEND:{day}T{v.slot.end.replace(':', '')}00",
-                  f"SUMMARY:{_ics_text(f'{v.kind}：{village.name}{grid}')}",
-                  f"LOCATION:{_ics_text(village.name + grid)}", f"DESCRIPTION:{_ics_text(detail)}", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return b"\r\n".join(_fold(line) for line in lines) + b"\r\n"
-
-
-def agenda_csv(outreach) -> bytes:
-    """The office's agenda: one row per visit (no household data), for spreadsheets."""
-    import csv
-    import io
-
-    project = outreach.project
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["日期", "时段", "开始", "结束", "村（社区）", "网格", "内容", "户数", "重点户", "人员", "活动"])
-    for v in outreach.plan.visits:
-        writer.writerow([v.date.isoformat(), v.slot.name, v.slot.start, v.slot.end, project.village[v.village].name,
-                         project.grid[v.grid][1].name if v.grid else "全村", v.kind, v.households, v.priority,
-                         "、".join(project.cadre[c].name for c in v.members), project.campaign[v.campaign].title])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM so that Excel reads the Chinese

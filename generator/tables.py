@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,3 +114,44 @@ def yes(text: str) -> bool | None:
     if t in ("", "否", "0", "n", "no", "false", "无", "×"):
         return False
     return None
+
+
+def xlsx_bytes(sheets: dict[str, tuple[tuple, list]], year: int) -> bytes:
+    """A workbook of sheets (name → header, rows): bold frozen header, filters, sensible widths.
+    Timestamps are fixed so that the same plan gives the same file byte for byte."""
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    stamp = dt.datetime(year, 1, 1)
+    book.properties.created = book.properties.modified = stamp
+    for name, (header, rows) in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(list(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        widths = [len(str(h)) * 2 + 2 for h in header]
+        for row in rows:
+            sheet.append(list(row))
+            for i, value in enumerate(row):
+                widths[i] = min(40, max(widths[i], len(str(value)) * 2 if isinstance(value, str) else 8))
+        for i, w in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(i)].width = w
+        sheet.freeze_panes = "A2"
+        if rows:
+            sheet.auto_filter.ref = sheet.dimensions
+    raw = io.BytesIO()
+    book.save(raw)
+    # openpyxl stamps every zip member with the current time: rewrite them with a fixed one.
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(year, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets "modified" to now on save
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + f"{year}-01-01T00:00:00Z".encode(), data)
+            dst.writestr(member, data)
+    return fixed.getvalue()

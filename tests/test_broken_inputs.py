@@ -10,6 +10,7 @@ import pytest
 MAT = "docs/materials/work/wage-arrears-contractor-ran.md"
 CAMP = "campaigns/winter-door-to-door.yml"
 TOWN = "data/township.yml"
+REG = "data/households.csv"
 
 
 @dataclass
@@ -113,6 +114,26 @@ CASES = [
                   "review: {status: 待审核}\n---\n正文\n"), line=1),
     Case("min-items", MAT, "至少要有 1 项", old="topics: [wage-arrears]", new="topics: []", line="topics: []"),
     Case("missing-data-file", "data/audiences.yml", "缺少这个文件", content=None, line=1),
+    # the schedule's inputs
+    Case("grid-worker-wrong-role", TOWN, "的网格员「周国华」角色是党政领导，应为网格员", old="worker: tang-yun}",
+         new="worker: zhou-guohua}", line="worker: zhou-guohua"),
+    Case("market-day-out-of-range", TOWN, "的值 31 超出范围", old="days: [3, 8, 13, 18, 23, 28]",
+         new="days: [3, 8, 13, 18, 23, 31]", line="days: [3, 8"),
+    Case("enterprise-unknown-village", TOWN, "未知的村编号「shigan」", old="village: shigang, workers: 160",
+         new="village: shigan, workers: 160", line="village: shigan"),
+    Case("duty-unknown-cadre", "data/schedule.yml", "未知的干部编号「feng-tau」", old="{cadre: feng-tao, weekdays",
+         new="{cadre: feng-tau, weekdays", line="feng-tau"),
+    Case("meeting-bad-slot", "data/schedule.yml", "的值「夜里」不在可选范围内", old="slots: [上午, 下午]",
+         new="slots: [上午, 夜里]", line="slots: [上午, 夜里]"),
+    # the household register
+    Case("register-unknown-grid", REG, "第 2 行：未知的网格「xinqiao-9」", old="\nxinqiao-1-160,xinqiao-1,",
+         new="\nxinqiao-1-160,xinqiao-9,", line=2),
+    Case("register-bad-flag", REG, "第 3 行的「出租房屋」应填 是 或 否", old="\nxinqiao-2-139,xinqiao-2,新桥村二组139号,周福林,,",
+         new="\nxinqiao-2-139,xinqiao-2,新桥村二组139号,周福林,,出租", line=3),
+    Case("register-duplicate-household", REG, "户号「xinqiao-1-160」重复，已在第 2 行出现",
+         old="\nxinqiao-2-139,", new="\nxinqiao-1-160,", line=3),
+    Case("register-missing-column", REG, "表头缺少列：门牌", old="户号,网格,门牌,", new="户号,网格,门号,", line=1),
+    Case("register-truncated", REG, "CSV 文件格式损坏", content='户号,网格,门牌\nxinqiao-1-001,xinqiao-1,"新桥村一组', line=1),
 ]
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import replace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -147,7 +148,7 @@ def test_plan_feeds_parse_and_round_trip(built_demo):
     again = list(Calendar.from_ical(feed.to_ical()).walk("VEVENT"))  # and survives icalendar's own round trip
     assert [str(e["summary"]) for e in again] == [str(e["summary"]) for e in events]
     csv = (built_demo / "calendar/agenda.csv").read_bytes().decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("日期,时段") and len(csv.splitlines()) > 100
+    assert csv.splitlines()[0].startswith("日期,星期,时段") and len(csv.splitlines()) > 100
 
 
 def test_cadre_and_village_pages_show_the_plan(built_demo):
@@ -202,3 +203,74 @@ def test_random_townships_keep_every_rule(case):
     for m in outreach.matched:  # planned + left over is exactly the demand
         planned, wanted = plan.coverage(m.campaign.id)
         assert planned <= wanted
+
+
+def test_market_enterprise_school_and_meeting_visits_are_planned():
+    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    kinds = Counter(v.kind for v in outreach.plan.visits)
+    for kind in ("入户走访", "院坝会", "村民会议", "赶集摆摊", "进企业", "进校园"):
+        assert kinds[kind] > 0, kind
+    school = next(v for v in outreach.plan.visits if v.kind == "进校园")
+    assert outreach.project.lesson[school.lesson].stage in next(
+        s.stages for s in outreach.project.township.schools if s.name == school.place)
+
+
+def test_register_households_walked_in_door_order_priority_first():
+    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    project = outreach.project
+    register = {h.id: h for hs in project.register.values() for h in hs}
+    visits = [v for v in outreach.plan.visits if v.campaign == "winter-door-to-door" and v.grid == "xinqiao-1"]
+    ids = [h for v in visits for h in v.household_ids]
+    assert len(ids) == len(set(ids)) and set(ids) <= set(register)
+    flagged = [register[h].priority for h in ids]
+    assert flagged == sorted(flagged, reverse=True)  # every flagged household before the others
+    doors = [int(register[h].door.removeprefix("新桥村一组").removesuffix("号")) for h in ids if register[h].priority]
+    assert doors == sorted(doors)  # walking order by 门牌, numbers as numbers (2 before 10)
+
+
+def test_duty_day_and_meeting_are_kept_free():
+    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    assert not [v for v in outreach.plan.visits if "feng-tao" in v.members and v.date.isoweekday() == 3]
+    assert not [v for v in outreach.plan.visits if v.date == dt.date(2027, 1, 8)]  # 镇年度工作会议: everyone
+
+
+def test_agenda_spreadsheet_and_day_pages(built_demo):
+    import openpyxl
+
+    book = openpyxl.load_workbook(built_demo / "calendar/agenda.xlsx", read_only=True)
+    rows = list(book["走访安排"].iter_rows(values_only=True))
+    csv_rows = (built_demo / "calendar/agenda.csv").read_text("utf-8-sig").splitlines()
+    assert rows[0][:3] == ("日期", "星期", "时段") and len(rows) == len(csv_rows)
+    assert "干部工作量" in book.sheetnames
+    day = next((built_demo / "days").iterdir())
+    page = (day / "index.html").read_text("utf-8")
+    assert "走访安排" in page and "周" in page
+    campaign = (built_demo / "campaigns/spring-land-contract/index.html").read_text("utf-8")
+    assert "年走访安排" in campaign and "赶集摆摊" in campaign
+
+
+@pytest.fixture(scope="session")
+def built_internal(tmp_path_factory):
+    from conftest import copy_demo
+    from generator.cli import main
+
+    root = copy_demo(tmp_path_factory.mktemp("internal") / "township")
+    assert main(["-C", str(root), "build", "--internal"]) == 0
+    assert not (root / "site").exists()  # the internal build never lands where the public site goes
+    return root / "site-internal"
+
+
+def test_internal_build_has_walk_sheets_with_households_and_public_build_has_none(built_internal, built_demo):
+    import csv
+
+    names = [row["户主"] for row in csv.DictReader((REPO / "data/households.csv").open(encoding="utf-8"))]
+    sheet = (built_internal / "internal/walk/winter-door-to-door/xinqiao/index.html").read_text("utf-8")
+    assert "入户走访登记表" in sheet and "☐已走访 ☐不在家 ☐拒绝 ☐已搬离" in sheet
+    assert sum(name in sheet for name in names[:50]) > 10
+    assert 'name="robots" content="noindex' in sheet and "内部版本" in sheet
+    template = (built_internal / "internal/records-template.csv").read_text("utf-8-sig").splitlines()
+    assert template[0].startswith("日期,时间,村（社区）,网格,户号")
+    public = "".join(p.read_text("utf-8", errors="ignore") for p in built_demo.rglob("*")
+                     if p.is_file() and p.suffix in (".html", ".csv", ".ics", ".json"))
+    assert not [n for n in names if n in public]
+    assert not (built_demo / "internal").exists()

@@ -1,0 +1,361 @@
+"""Stage: the Plan as its users need it — "my visits" for a cadre's phone, the schedule of each
+village, day and campaign, subscribable ICS feeds, the office's CSV and XLSX agenda and, in the
+internal build only, the printable walk sheets (入户走访登记表) with household rows and the records
+template they are typed back into.
+
+The public pages carry counts, never households: the household lists exist only in `internal/`.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from html import escape
+
+from .model import RECORD_COLUMNS, Project
+from .render import WEEKDAYS, frontmatter, link, md
+from .tables import xlsx_bytes
+
+MATERIALS_PER_VISIT = 2  # what a cadre carries: the campaign's two best-matched 明白纸
+
+
+def plan_pages(outreach, pages: dict, internal: bool = False) -> None:
+    """Add the plan's pages and files to `pages` (and the schedule sections of village and
+    campaign pages)."""
+    plan, project = outreach.plan, outreach.project
+    by_cadre, by_village, by_day = plan.by_cadre(), plan.by_village(), plan.by_day()
+    carry = {m.campaign.id: m.materials[:MATERIALS_PER_VISIT] for m in outreach.matched}
+    for v in project.township.villages:
+        pages[f"villages/{v.id}.md"] += village_schedule(v.id, outreach, by_village.get(v.id, []), carry)
+        pages[f"calendar/villages/{v.id}.ics"] = plan_ics(outreach, by_village.get(v.id, []), f"{v.name}走访")
+    for m in outreach.matched:
+        pages[f"campaigns/{m.campaign.id}.md"] += campaign_schedule(m, outreach)
+    pages["cadres/index.md"] = cadres_index(outreach)
+    for cadre in project.township.cadres:
+        visits = by_cadre.get(cadre.id)
+        if visits:
+            pages[f"cadres/{cadre.id}.md"] = cadre_page(cadre, outreach, visits, carry)
+            pages[f"calendar/cadres/{cadre.id}.ics"] = plan_ics(outreach, visits, f"{cadre.name}的走访")
+    pages["days/index.md"] = days_index(outreach, by_day)
+    for day, visits in by_day.items():
+        pages[f"days/{day.isoformat()}.md"] = day_page(day, outreach, visits, carry)
+    pages["calendar/agenda.csv"] = agenda_csv(outreach)
+    pages["calendar/agenda.xlsx"] = agenda_xlsx(outreach)
+    if internal:
+        internal_pages(outreach, pages)
+
+
+# ---------------------------------------------------------------- one visit, in words
+def _where(v, project: Project) -> str:
+    village = project.village.get(v.village)
+    name = village.name if village else v.place
+    if v.kind == "入户走访":
+        return f"{name} · {project.grid[v.grid][1].name}"
+    return f"{name} · {v.place}" if v.place and village else f"{name}"
+
+
+def _what(here: str, v, project: Project) -> str:
+    if v.kind == "入户走访":
+        return f"入户 {v.households} 户" + (f"（重点户 {v.priority}）" if v.priority else "")
+    if v.kind == "进校园" and v.lesson:
+        lesson = project.lesson[v.lesson]
+        return f"进校园：[{escape(lesson.title)}]({link(here, lesson.src)})"
+    return v.kind
+
+
+def visit_item(here: str, v, project, carry, me: str | None = None, show_village: bool = True) -> str:
+    """One visit as a short list item (phone screens are narrow: no wide tables)."""
+    village = project.village.get(v.village)
+    where = escape(_where(v, project))
+    if show_village and village:
+        where = f"[{escape(village.name)}]({link(here, f'villages/{village.id}.md')})" + where[len(escape(village.name)):]
+    elif not show_village:
+        where = escape(_where(v, project).split(" · ", 1)[-1])
+    others = [project.cadre[c].name for c in v.members if c != me]
+    campaign = project.campaign[v.campaign]
+    sheets = "、".join(f"[{escape(m.title)}]({link(here, f'print/{m.id}.md')})" for m in carry.get(v.campaign, ()))
+    return (f"- **{v.slot.name} {v.slot.start}—{v.slot.end}**　{where} · {_what(here, v, project)}  \n"
+            f"  {'同行' if me else '人员'}：{escape('、'.join(others)) or '—'}　"
+            f"[{escape(campaign.title)}]({link(here, f'campaigns/{campaign.id}.md')})"
+            + (f"  \n  带：{sheets}" if sheets and v.kind in ("入户走访", "赶集摆摊") else "") + "\n")
+
+
+def _by_day(here: str, visits, project, carry, me: str | None = None, show_village: bool = True) -> str:
+    out, day, week = [], None, None
+    for v in visits:
+        if me and v.week != week:
+            week = v.week
+            monday = v.date - dt.timedelta(days=v.date.weekday())
+            out.append(f"\n## {md(monday)} 起这一周\n")
+        if v.date != day:
+            day = v.date
+            out.append(f"\n**[{md(v.date)} 周{WEEKDAYS[v.date.weekday()]}]"
+                       f"({link(here, f'days/{v.date.isoformat()}.md')})**\n\n")
+        out.append(visit_item(here, v, project, carry, me, show_village))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- pages
+def village_schedule(village_id: str, outreach, visits, carry) -> str:
+    plan, project = outreach.plan, outreach.project
+    here = f"villages/{village_id}.md"
+    misses = [u for u in plan.unplaced if u.village == village_id]
+    if not visits and not misses:
+        return ""
+    out = [f"\n## {plan.year} 年走访安排（{len(visits)} 次）\n\n"]
+    if misses:
+        out.append("!!! warning \"没排下的\"\n" + "".join(f"    - {escape(u.reason)}\n" for u in misses) + "\n")
+    if visits:
+        out.append(f"[订阅本村走访日历]({link(here, f'calendar/villages/{village_id}.ics')})\n")
+        out.append(_by_day(here, visits, project, carry, show_village=False))
+    return "".join(out)
+
+
+def campaign_schedule(matched, outreach) -> str:
+    """The campaign's plan: coverage, the gatherings with their dates, and each village's share."""
+    plan, project = outreach.plan, outreach.project
+    c = matched.campaign
+    here = f"campaigns/{c.id}.md"
+    row = plan.totals().get(c.id, {})
+    planned = row.get("households", 0)
+    wanted = planned + row.get("left", 0)
+    visits = [v for v in plan.visits if v.campaign == c.id]
+    out = [f"\n## {plan.year} 年走访安排\n\n共 {len(visits)} 次"
+           + (f"，入户 {planned}/{wanted} 户（{planned * 100 // wanted}%），其中重点户 {row.get('priority', 0)} 户"
+              if wanted else "") + "。\n\n"]
+    gatherings = [v for v in visits if v.kind != "入户走访"]
+    if gatherings:
+        out.append("".join(f"- [{md(v.date)}]({link(here, f'days/{v.date.isoformat()}.md')}) {v.slot.name}　"
+                           f"{escape(_where(v, project))} · {v.kind}\n" for v in gatherings[:60]))
+        if len(gatherings) > 60:
+            out.append(f"- ……共 {len(gatherings)} 次，见各村页面\n")
+        out.append("\n")
+    per_village: dict[str, list] = defaultdict(list)
+    for v in visits:
+        if v.kind == "入户走访":
+            per_village[v.village].append(v)
+    if per_village:
+        out.append("| 村（社区） | 入户次数 | 户数 | 日期 |\n|---|--:|--:|---|\n")
+        for vid, vs in per_village.items():
+            village = project.village[vid]
+            out.append(f"| [{escape(village.name)}]({link(here, f'villages/{vid}.md')}) | {len(vs)} | "
+                       f"{sum(v.households for v in vs)} | {md(vs[0].date)}—{md(vs[-1].date)} |\n")
+    misses = [u for u in plan.unplaced if u.campaign == c.id]
+    if misses:
+        out.append(f"\n!!! warning \"没排下的（{len(misses)} 处）\"\n"
+                   + "".join(f"    - {escape(u.reason)}\n" for u in misses[:20])
+                   + (f"    - ……共 {len(misses)} 处，见各村页面\n" if len(misses) > 20 else "") + "\n")
+    return "".join(out)
+
+
+def cadre_page(cadre, outreach, visits, carry) -> str:
+    plan, project = outreach.plan, outreach.project
+    here = f"cadres/{cadre.id}.md"
+    teams = [v for v in project.township.villages if cadre.id in v.team.members]
+    return (frontmatter(f"{cadre.name}的走访安排") + f"# {escape(cadre.name)}的走访安排\n\n"
+            f"{cadre.unit} · {cadre.role}　包村：" + ("、".join(f"[{escape(v.name)}]({link(here, f'villages/{v.id}.md')})"
+                                                       for v in teams) or "无") + "\n\n"
+            f"{plan.year} 年共 {len(visits)} 次。[订阅到手机日历]({link(here, f'calendar/cadres/{cadre.id}.ics')})\n"
+            + _by_day(here, visits, project, carry, me=cadre.id))
+
+
+def cadres_index(outreach) -> str:
+    project, plan = outreach.project, outreach.plan
+    here = "cadres/index.md"
+    load = {c.id: 0 for c in project.township.cadres}
+    for v in plan.visits:
+        for c in v.members:
+            load[c] += 1
+    rows = "\n".join(f"| [{escape(c.name)}]({link(here, f'cadres/{c.id}.md')}) | {c.unit} | {c.role} | {load[c.id]} |"
+                     for c in project.township.cadres if load[c.id])
+    return (frontmatter("我的走访安排") + "# 我的走访安排\n\n点自己的名字，看每周去哪个村、哪个网格。"
+            f"也可以[按日子看]({link(here, 'days/index.md')})。\n\n"
+            "| 姓名 | 单位 | 角色 | 走访次数 |\n|---|---|---|--:|\n" + rows + "\n\n"
+            f"办公室用：[全年安排表（Excel）]({link(here, 'calendar/agenda.xlsx')})　"
+            f"[CSV]({link(here, 'calendar/agenda.csv')})\n")
+
+
+def days_index(outreach, by_day) -> str:
+    here = "days/index.md"
+    out = [frontmatter("按日子看走访"), f"# {outreach.plan.year} 年按日子看走访\n\n"]
+    month = None
+    for day in sorted(by_day):
+        if day.month != month:
+            month = day.month
+            out.append(f"\n## {month} 月\n\n")
+        out.append(f"[{day.day}日（{len(by_day[day])}）]({link(here, f'days/{day.isoformat()}.md')}){{ .wj-chip }} ")
+    return "".join(out) + "\n"
+
+
+def day_page(day: dt.date, outreach, visits, carry) -> str:
+    project, cal = outreach.project, outreach.cal
+    here = f"days/{day.isoformat()}.md"
+    notes = [n for n in (cal.holidays.get(day), cal.busy_on(day) and f"{cal.busy_on(day)}（农忙，只在晚上入户）") if n]
+    out = [frontmatter(f"{md(day)}走访"), f"# {day.year}年{md(day)} 周{WEEKDAYS[day.weekday()]} 走访安排\n\n",
+           (f"{'；'.join(notes)}\n{{ .wj-muted }}\n\n" if notes else ""), f"共 {len(visits)} 次。\n"]
+    slot = None
+    for v in visits:
+        if v.slot.name != slot:
+            slot = v.slot.name
+            out.append(f"\n## {slot}\n\n")
+        out.append(visit_item(here, v, project, carry))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- feeds and spreadsheets
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> bytes:
+    """RFC 5545 §3.1: lines of at most 75 octets, continued with CRLF and a space, never inside a
+    UTF-8 character."""
+    raw, out, size = line.encode("utf-8"), [], 75
+    while len(raw) > size:
+        cut = size
+        while cut and (raw[cut] & 0xC0) == 0x80:
+            cut -= 1
+        out.append(raw[:cut])
+        raw, size = b" " + raw[cut:], 75
+    out.append(raw)
+    return b"\r\n".join(out)
+
+
+def plan_ics(outreach, visits, name: str) -> bytes:
+    """A subscribable RFC 5545 feed of visits; a visit's UID survives a re-plan that moves it.
+    Written directly (the icalendar package took 40 s for a county's 66,000 visits); tests parse
+    every feed back with icalendar."""
+    project = outreach.project
+    stamp = f"{outreach.year}0101T000000Z"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Wanjia//走村入户//ZH", "CALSCALE:GREGORIAN",
+             f"X-WR-CALNAME:{_ics_text(name)}"]
+    for v in visits:
+        where = _where(v, project).replace(" · ", "")
+        day = v.date.strftime("%Y%m%d")
+        who = "、".join(project.cadre[c].name for c in v.members)
+        detail = f"{project.campaign[v.campaign].title}；" + (f"{v.households} 户；" if v.households else "") + who
+        lines += ["BEGIN:VEVENT", f"UID:{v.uid}@{project.township.id}.wanjia", f"DTSTAMP:{stamp}",
+                  f"DTSTART:{day}T{v.slot.start.replace(':', '')}00", f"DTEND:{day}T{v.slot.end.replace(':', '')}00",
+                  f"SUMMARY:{_ics_text(f'{v.kind}：{where}')}",
+                  f"LOCATION:{_ics_text(where)}", f"DESCRIPTION:{_ics_text(detail)}", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return b"\r\n".join(_fold(line) for line in lines) + b"\r\n"
+
+
+AGENDA_HEADER = ("日期", "星期", "时段", "开始", "结束", "村（社区）", "网格或地点", "内容", "户数", "重点户", "人员",
+                 "活动", "走访编号")
+
+
+def _agenda_rows(outreach):
+    project = outreach.project
+    for v in outreach.plan.visits:
+        village = project.village.get(v.village)
+        place = project.grid[v.grid][1].name if v.grid else (v.place or "全村")
+        yield (v.date.isoformat(), f"周{WEEKDAYS[v.date.weekday()]}", v.slot.name, v.slot.start, v.slot.end,
+               village.name if village else "", place, v.kind, v.households, v.priority,
+               "、".join(project.cadre[c].name for c in v.members), project.campaign[v.campaign].title, v.uid)
+
+
+def agenda_csv(outreach) -> bytes:
+    """The office's agenda: one row per visit (no household data), for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(AGENDA_HEADER)
+    writer.writerows(_agenda_rows(outreach))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM so that Excel reads the Chinese
+
+
+def agenda_xlsx(outreach) -> bytes:
+    """The same agenda as an Excel workbook, plus each cadre's totals by kind of visit."""
+    project, plan = outreach.project, outreach.plan
+    kinds = sorted({v.kind for v in plan.visits})
+    per_cadre: dict[str, dict[str, int]] = {c.id: defaultdict(int) for c in project.township.cadres}
+    for v in plan.visits:
+        for c in v.members:
+            per_cadre[c][v.kind] += 1
+    totals = [(c.name, c.unit, c.role, *(per_cadre[c.id][k] for k in kinds), sum(per_cadre[c.id].values()))
+              for c in project.township.cadres if per_cadre[c.id]]
+    return xlsx_bytes({"走访安排": (AGENDA_HEADER, list(_agenda_rows(outreach))),
+                       "干部工作量": (("姓名", "单位", "角色", *kinds, "合计"), totals)}, outreach.year)
+
+
+# ---------------------------------------------------------------- internal: walk sheets and records
+OUTCOMES = "☐已走访 ☐不在家 ☐拒绝 ☐已搬离"
+PROBLEMS = "☐纠纷 ☐隐患 ☐求助"
+
+
+def internal_pages(outreach, pages: dict) -> None:
+    """Walk sheets per campaign and village, with the register's households where there is one,
+    and the records template (one row per household to visit) for `wanjia records import`."""
+    plan, project = outreach.plan, outreach.project
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for v in plan.visits:
+        if v.kind == "入户走访":
+            groups[(v.campaign, v.village)].append(v)
+    index = [frontmatter("内部：入户走访登记表"), "# 入户走访登记表（内部）\n\n"
+             "!!! danger \"内部资料\"\n    含农户姓名和门牌，只在镇村内部使用，不得上传公开网站或转发。\n\n"
+             f"[走访记录导入模板（CSV）](records-template.csv)：走访后按登记表填写，"
+             f"再用 `wanjia records import` 导入。\n\n"]
+    for m in outreach.matched:
+        mine = [(vid, vs) for (cid, vid), vs in groups.items() if cid == m.campaign.id]
+        if not mine:
+            continue
+        index.append(f"## {escape(m.campaign.title)}\n\n")
+        for vid, vs in mine:
+            path = f"internal/walk/{m.campaign.id}/{vid}.md"
+            pages[path] = walk_sheets(m, project.village[vid], vs, outreach)
+            index.append(f"- [{escape(project.village[vid].name)}]({link('internal/index.md', path)})（{len(vs)} 张）\n")
+        index.append("\n")
+    pages["internal/index.md"] = "".join(index)
+    pages["internal/records-template.csv"] = records_template(outreach)
+
+
+def walk_sheets(matched, village, visits, outreach) -> str:
+    project = outreach.project
+    register = {h.id: h for hs in project.register.values() for h in hs}
+    topics = "、".join(project.topic[t].name for t in matched.campaign.topics)
+    carry = "、".join(m.title for m in matched.materials[:MATERIALS_PER_VISIT])
+    out = [frontmatter(f"登记表：{village.name}", hide="[navigation, toc]"),
+           '<p class="wj-print-bar"><button type="button" data-wj-print>打印全部登记表</button></p>\n\n']
+    for v in visits:
+        grid = project.grid[v.grid][1]
+        rows = []
+        listed = [register[h] for h in v.household_ids if h in register]
+        for i in range(max(v.households, len(listed))):
+            h = listed[i] if i < len(listed) else None
+            door, head = (escape(h.door), escape(h.head)) if h else ("", "")
+            flags = "、".join(h.flags) if h else ""
+            rows.append(f"<tr><td>{i + 1}</td><td>{door}</td><td>{head}</td><td>{flags}</td><td>{OUTCOMES}</td>"
+                        f"<td></td><td></td><td>{PROBLEMS}</td><td>☐</td></tr>")
+        who = "、".join(project.cadre[c].name for c in v.members)
+        out.append(f'<section class="wj-walk" id="{v.uid}">\n<h2>入户走访登记表</h2>\n'
+                   f"<p><b>{v.date.isoformat()}（周{WEEKDAYS[v.date.weekday()]}）{v.slot.name} {v.slot.start}—{v.slot.end}</b>　"
+                   f"{escape(village.name)} {escape(grid.name)}　人员：{escape(who)}</p>\n"
+                   f"<p>活动：{escape(matched.campaign.title)}　讲解：{escape(topics)}　带：{escape(carry)}　"
+                   f"编号：{v.uid}</p>\n"
+                   "<table><thead><tr><th>序号</th><th>门牌</th><th>户主</th><th>重点</th><th>走访结果</th>"
+                   "<th>讲了什么</th><th>发了什么资料</th><th>发现问题</th><th>需跟进</th></tr></thead>\n<tbody>"
+                   + "".join(rows) + "</tbody></table>\n<p>走访人签字：__________　　日期：__________</p>\n</section>\n\n")
+    return "".join(out)
+
+
+def records_template(outreach) -> bytes:
+    """One row per household of every door-to-door visit, filled with what the plan knows."""
+    project = outreach.project
+    register = {h.id: h for hs in project.register.values() for h in hs}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(RECORD_COLUMNS)
+    for v in outreach.plan.visits:
+        if v.kind != "入户走访":
+            continue
+        base = {"日期": v.date.isoformat(), "村（社区）": project.village[v.village].name,
+                "网格": project.grid[v.grid][1].name, "干部": "、".join(project.cadre[c].name for c in v.members),
+                "走访编号": v.uid}
+        for hid in v.household_ids:
+            h = register[hid]
+            writer.writerow([{**base, "户号": h.id, "门牌": h.door, "户主": h.head}.get(col, "") for col in RECORD_COLUMNS])
+        if not v.household_ids:
+            writer.writerow([base.get(col, "") for col in RECORD_COLUMNS])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
