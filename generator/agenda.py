@@ -295,8 +295,9 @@ def internal_pages(outreach, pages: dict) -> None:
             groups[(v.campaign, v.village)].append(v)
     index = [frontmatter("内部：入户走访登记表"), "# 入户走访登记表（内部）\n\n"
              "!!! danger \"内部资料\"\n    含农户姓名和门牌，只在镇村内部使用，不得上传公开网站或转发。\n\n"
-             f"[走访记录导入模板（CSV）](records-template.csv)：走访后按登记表填写，"
-             f"再用 `wanjia records import` 导入。\n\n"]
+             "[走访记录与考核](report/index.md)　[研判：下月往哪里推](report/yanpan.md)\n\n"
+             "[走访记录导入模板（CSV）](records-template.csv)：走访后按登记表填写，"
+             "再用 `wanjia records import` 导入。\n\n"]
     for m in outreach.matched:
         mine = [(vid, vs) for (cid, vid), vs in groups.items() if cid == m.campaign.id]
         if not mine:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import logging
 import sys
 import traceback
@@ -41,6 +42,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-d", "--site-dir", metavar="目录", help="网站输出目录，默认 site/（内部版默认 site-internal/）")
     b.add_argument("--internal", action="store_true",
                    help="内部版：另外生成含农户名单的入户走访登记表和走访记录模板（只在镇村内部使用）")
+
+    r = sub.add_parser("records", help="走访记录：导入按登记表填写的 CSV 或 Excel 文件")
+    r.add_argument("action", choices=("import",), help="import：导入")
+    r.add_argument("file", metavar="文件", help="CSV（UTF-8 或 GBK）或 .xlsx 文件，表头同走访记录模板")
+
+    t = sub.add_parser("report", help="走访完成情况、逾期和待跟进、记录核实、研判（下月往哪里推）")
+    when = t.add_mutually_exclusive_group()
+    when.add_argument("--month", metavar="年-月", help="某个月，如 2027-02（默认：有记录的最近一个月）")
+    when.add_argument("--year", type=int, metavar="年份", help="全年（年度考核）")
+    t.add_argument("--xlsx", metavar="文件", help="另外写出年度考核用的 Excel 表")
 
     s = sub.add_parser("serve", help="在本机预览网站，修改文件后自动刷新")
     s.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
@@ -120,6 +131,54 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_records(args) -> int:
+    from .records import STORE, import_file
+
+    outreach, problems = pipeline.check(args.project)
+    if outreach is None:
+        _print_problems(problems, False)
+        return 1
+    pipeline.with_plan(outreach)
+    found = Problems()
+    result = import_file(Path(args.project), Path(args.file), outreach, found)
+    if found.errors:
+        print(found.as_text(), file=sys.stderr)
+    if not result.readable:
+        print("没有导入任何记录，原有记录保持不变。", file=sys.stderr)
+        return 1
+    print(f"导入完成：新增 {result.added} 条，更新 {result.updated} 条，{result.unchanged} 条已导入过；"
+          f"{result.rejected} 行有错误没有导入（改正后重新导入即可，已导入的不会重复）。记录保存在 {STORE}。")
+    return 1 if result.rejected else 0
+
+
+def cmd_report(args) -> int:
+    from .dashboard import assessment_text, assessment_xlsx
+
+    month = None
+    if args.month:
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", args.month)
+        if not m or not 1 <= int(m[2]) <= 12:
+            print("wanjia：错误：--month 应写成 2027-02", file=sys.stderr)
+            return 2
+        month = (int(m[1]), int(m[2]))
+    year = (month[0] if month else args.year) or None
+    outreach, problems = pipeline.check(args.project, year)
+    if outreach is None:
+        _print_problems(problems, False)
+        return 1
+    pipeline.with_plan(outreach)
+    found = Problems()
+    result, found = pipeline.assessment(outreach, month, args.year, found)
+    if found.errors:
+        print(found.as_text() + "\n以上记录或案事件数据有错误，请先改正。", file=sys.stderr)
+        return 1
+    print(assessment_text(outreach, result))
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(assessment_xlsx(outreach, result))
+        print(f"年度考核表已写入 {args.xlsx}", file=sys.stderr)
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .schemas import write_schemas
 
@@ -187,7 +246,7 @@ def cmd_eval_search(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "plan": cmd_plan, "search": cmd_search, "eval-search": cmd_eval_search, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
-            "schema": cmd_schema}
+            "schema": cmd_schema, "records": cmd_records, "report": cmd_report}
 
 
 def _quiet_engine_logs() -> None:

@@ -97,3 +97,22 @@ def add_related(outreach: Outreach, searcher: Searcher, limit: int = 3) -> None:
         outreach.related[f"material:{m.id}"] = searcher.related(f"material:{m.id}", limit=limit)
     for c in outreach.project.campaigns:
         outreach.related[f"campaign:{c.id}"] = searcher.related(f"campaign:{c.id}", limit=limit + 2)
+
+
+def assessment(outreach: Outreach, month: tuple[int, int] | None = None, year: int | None = None,
+               problems: Problems | None = None):
+    """Records and incidents measured against the plan, for a month, a year, or (by default) the
+    latest month that has records. Bad rows in the stored files are reported into `problems`."""
+    from . import assess, records
+
+    problems = problems if problems is not None else Problems()
+    root = Path(outreach.project.root)
+    kept = records.load_store(root, outreach, problems)
+    incidents = records.load_incidents(root, outreach.project, problems)
+    if month is None and year is None:
+        months = [(r.date.year, r.date.month) for r in kept] + [i.month for i in incidents]
+        month = max(months) if months else (outreach.year, 12)
+    start, end = assess.period(*(month if month else (year, None)))
+    # Nothing after today is due yet; records dated later (the demo's fictional year) move "today" on.
+    today = max([dt.date.today()] + [r.date for r in kept])
+    return assess.assess(outreach, kept, incidents, start, min(end, today)), problems

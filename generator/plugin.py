@@ -19,8 +19,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import agenda, pipeline, render
-from .problems import Failed
+from . import agenda, dashboard, pipeline, render
+from .problems import Failed, Problems
 
 log = logging.getLogger("mkdocs.plugins.wanjia")
 
@@ -60,6 +60,12 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         self.outreach = pipeline.with_plan(outreach)
         self.pages = render.site_pages(outreach)
         agenda.plan_pages(outreach, self.pages, internal=self.config.internal)
+        if self.config.internal:
+            found = Problems()
+            result, found = pipeline.assessment(outreach, problems=found)
+            if found.errors:
+                raise PluginError(found.as_text() + "\n走访记录或案事件数据有错误；内部版没有生成。")
+            dashboard.report_pages(outreach, result, self.pages)
         config.nav = render.NAV + ([{"内部：走访登记表": "internal/index.md"}] if self.config.internal else [])
         config.extra["wanjia_internal"] = self.config.internal
         config.theme.dirs.insert(0, str(THEME_DIR))  # our header, search box and page marks

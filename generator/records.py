@@ -1,0 +1,328 @@
+"""Stage: what happened — visit records typed back from the walk sheets, and the monthly incident
+counts a 综治 information system exports.
+
+`wanjia records import FILE` checks every row (unknown village, grid, household or cadre; a date
+outside every planned window; impossible combinations; the same household twice on one day) and
+reports each bad row with its line and column. Good rows go into the store data/records/visits.csv,
+keyed by household and day, so importing the same file again changes nothing. A file that cannot be
+read whole (truncated, corrupted) changes nothing at all, and the store is replaced atomically.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS
+from .problems import Pos, Problems, did_you_mean
+from .tables import Row, read_table, yes
+
+STORE = "data/records/visits.csv"
+INCIDENTS = "data/incidents.csv"
+REQUIRED = ("日期", "村（社区）", "网格", "走访结果", "干部")
+SEPARATORS = re.compile(r"[、,，;；/\s]+")
+
+# Incident categories as 综治 systems count them, and the topics whose outreach answers each.
+INCIDENT_KINDS = {
+    "矛盾纠纷": ("neighbor-disputes", "mediation", "marriage-family", "homestead", "land-contract"),
+    "劳资": ("wage-arrears", "labor-contract"),
+    "赌博": ("gambling",),
+    "盗窃": ("fraud",),
+    "诈骗": ("fraud", "illegal-fundraising"),
+    "火情": ("fire-safety", "straw-burning", "forest-fire"),
+    "交通事故": ("traffic-safety",),
+    "家庭暴力": ("domestic-violence", "marriage-family"),
+    "溺水": ("drowning", "minors"),
+    "涉毒": ("drugs",),
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    date: dt.date
+    time: str                 # HH:MM or ""
+    village: str              # ids
+    grid: str
+    household: str            # register id, or "" when the grid has no register
+    door: str
+    head: str
+    outcome: str
+    topics: tuple[str, ...]
+    materials: tuple[str, ...]
+    problems: tuple[str, ...]
+    note: str
+    follow_up: bool
+    cadres: tuple[str, ...]
+    visit: str                # the planned visit's uid, or ""
+    pos: Pos = field(default=Pos("?"), compare=False)
+
+    @property
+    def key(self) -> tuple:
+        """One record per household per day: by register id, else by door, else by head's name."""
+        return (self.village, self.grid, self.household or self.door or self.head, self.date)
+
+    @property
+    def reached(self) -> bool:
+        return self.outcome == "已走访"
+
+
+@dataclass(frozen=True)
+class Incident:
+    month: tuple[int, int]
+    village: str
+    kind: str
+    count: int
+    pos: Pos = field(default=Pos("?"), compare=False)
+
+
+# ---------------------------------------------------------------- rows → records
+class _Names:
+    """Everything a row may name, by id or by the name people write."""
+
+    def __init__(self, outreach):
+        p = outreach.project
+        self.project = p
+        self.village = {**{v.name: v.id for v in p.township.villages}, **{v.id: v.id for v in p.township.villages}}
+        self.grid = {}
+        for v in p.township.villages:
+            for g in v.grids:
+                self.grid[(v.id, g.name)] = self.grid[(v.id, g.id)] = g.id
+        self.cadre = {**{c.name: c.id for c in p.township.cadres}, **{c.id: c.id for c in p.township.cadres}}
+        self.topic = {**{t.name: t.id for t in p.topics}, **{t.id: t.id for t in p.topics}}
+        self.material = {**{m.title: m.id for m in p.materials}, **{m.id: m.id for m in p.materials}}
+        self.household = {h.id: h for hs in p.register.values() for h in hs}
+        self.visit = {v.uid: v for v in outreach.plan.visits} if outreach.plan else {}
+        # The days a village was in some campaign's window: a record outside them is a typo or a fake.
+        self.window_days: dict[str, set[dt.date]] = {}
+        for m in outreach.matched:
+            days = {d for w in m.windows for d in w.dates()}
+            for v in p.campaign_villages(m.campaign):
+                self.window_days.setdefault(v.id, set()).update(days)
+
+
+def _date(text: str) -> dt.date | None:
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _list(text: str) -> list[str]:
+    return [part for part in SEPARATORS.split(text.strip()) if part]
+
+
+def parse_row(row: Row, shown: str, names: _Names, problems: Problems) -> Record | None:
+    """One row checked field by field; None (after reporting every fault) when it cannot be kept."""
+    before = len(problems.errors)
+
+    def bad(column: str, message: str) -> None:
+        problems.error(row.pos(shown, column), f"第 {row.line} 行：{message}")
+
+    day = _date(row.get("日期"))
+    if day is None:
+        bad("日期", f"日期「{row.get('日期')}」看不懂，应写成 2027-01-15")
+    time = row.get("时间")
+    if time and not re.fullmatch(r"([01]?\d|2[0-3])[:：][0-5]\d", time):
+        bad("时间", f"时间「{time}」看不懂，应写成 19:30")
+    time = time.replace("：", ":").zfill(5) if time else ""
+    village = names.village.get(row.get("村（社区）"))
+    if village is None:
+        bad("村（社区）", f"未知的村（社区）「{row.get('村（社区）')}」{did_you_mean(row.get('村（社区）'), names.village)}")
+    grid = names.grid.get((village, row.get("网格"))) if village else None
+    if village and grid is None:
+        own = [g.name for g in names.project.village[village].grids]
+        bad("网格", f"{names.project.village[village].name}没有网格「{row.get('网格')}」{did_you_mean(row.get('网格'), own)}")
+    household, door, head = row.get("户号"), row.get("门牌"), row.get("户主")
+    if household:
+        h = names.household.get(household)
+        if h is None:
+            bad("户号", f"户号「{household}」不在农户登记表 data/households.csv 里")
+        elif grid and h.grid != grid:
+            bad("户号", f"户号「{household}」登记在{names.project.grid[h.grid][1].name}，不是{row.get('网格')}")
+        elif h is not None:
+            door, head = door or h.door, head or h.head
+    elif not (door or head):
+        bad("门牌", "没有写是哪一户：户号、门牌、户主至少填一项")
+    outcome = row.get("走访结果")
+    if outcome not in OUTCOMES:
+        bad("走访结果", f"走访结果「{outcome}」应为 {'、'.join(OUTCOMES)} 之一{did_you_mean(outcome, OUTCOMES)}")
+    topics = []
+    for t in _list(row.get("讲解主题")):
+        if t in names.topic:
+            topics.append(names.topic[t])
+        else:
+            bad("讲解主题", f"未知的主题「{t}」{did_you_mean(t, names.topic)}")
+    materials = []
+    for m in _list(row.get("发放资料")):
+        if m in names.material:
+            materials.append(names.material[m])
+        else:
+            bad("发放资料", f"未知的资料「{m}」（写资料编号或标题）")
+    kinds = _list(row.get("问题类别"))
+    for k in kinds:
+        if k not in PROBLEM_KINDS:
+            bad("问题类别", f"问题类别「{k}」应为 {'、'.join(PROBLEM_KINDS)}{did_you_mean(k, PROBLEM_KINDS)}")
+    follow = yes(row.get("需跟进"))
+    if follow is None:
+        bad("需跟进", f"「需跟进」应填 是 或 否，实际为「{row.get('需跟进')}」")
+    cadres = []
+    for c in _list(row.get("干部")):
+        if c in names.cadre:
+            cadres.append(names.cadre[c])
+        else:
+            bad("干部", f"未知的干部「{c}」{did_you_mean(c, names.cadre)}")
+    if not _list(row.get("干部")):
+        bad("干部", "没有写走访的干部")
+    # Combinations that cannot have happened.
+    if outcome in OUTCOMES and outcome != "已走访" and (topics or materials):
+        bad("讲解主题" if topics else "发放资料", f"走访结果是「{outcome}」，却填了讲解主题或发放资料")
+    if outcome in ("不在家", "已搬离") and kinds:
+        bad("问题类别", f"走访结果是「{outcome}」，却填了发现的问题")
+    if follow and not kinds and not row.get("问题说明"):
+        bad("需跟进", "需跟进，但没有写问题类别或问题说明")
+    visit_uid = row.get("走访编号")
+    planned = names.visit.get(visit_uid) if visit_uid else None
+    if visit_uid and planned is None:
+        bad("走访编号", f"走访编号「{visit_uid}」不在本年度的走访安排里")
+    elif planned and village and planned.village != village:
+        bad("走访编号", f"走访编号「{visit_uid}」是{names.project.village[planned.village].name}的走访，不是这个村")
+    if day and village and day not in names.window_days.get(village, ()):
+        bad("日期", f"{day.isoformat()} 不在{names.project.village[village].name}任何一项活动的时间窗口内")
+    if len(problems.errors) > before:
+        return None
+    return Record(day, time, village, grid, household, door, head, outcome, tuple(topics), tuple(materials),
+                  tuple(kinds), row.get("问题说明"), bool(follow), tuple(cadres), visit_uid, row.pos(shown))
+
+
+def parse_file(path: Path, shown: str, outreach, problems: Problems) -> list[Record] | None:
+    """The good records of a file (every bad row reported); None when the file cannot be read whole."""
+    rows = read_table(path, shown, REQUIRED, problems)
+    if rows is None:
+        return None
+    names = _Names(outreach)
+    out, first = [], {}
+    for row in rows:
+        record = parse_row(row, shown, names, problems)
+        if record is None:
+            continue
+        if record.key in first:
+            problems.error(record.pos, f"第 {row.line} 行：同一户同一天记了两次，第 {first[record.key]} 行已经记过")
+            continue
+        first[record.key] = row.line
+        out.append(record)
+    return out
+
+
+# ---------------------------------------------------------------- the store
+def _cells(r: Record, project) -> dict[str, str]:
+    return {"日期": r.date.isoformat(), "时间": r.time, "村（社区）": project.village[r.village].name,
+            "网格": project.grid[r.grid][1].name, "户号": r.household, "门牌": r.door, "户主": r.head,
+            "走访结果": r.outcome, "讲解主题": "、".join(project.topic[t].name for t in r.topics),
+            "发放资料": "、".join(r.materials), "问题类别": "、".join(r.problems), "问题说明": r.note,
+            "需跟进": "是" if r.follow_up else "否", "干部": "、".join(project.cadre[c].name for c in r.cadres),
+            "走访编号": r.visit}
+
+
+def load_store(root: Path, outreach, problems: Problems) -> list[Record]:
+    path = Path(root) / STORE
+    if not path.exists():
+        return []
+    return parse_file(path, STORE, outreach, problems) or []
+
+
+def write_store(root: Path, records: list[Record], project) -> None:
+    """Sorted, and replaced in one step: a crash mid-write never leaves half a store."""
+    path = Path(root) / STORE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(RECORD_COLUMNS)
+    for r in sorted(records, key=lambda r: (r.date, r.time, r.village, r.grid, r.household, r.door, r.head)):
+        cells = _cells(r, project)
+        writer.writerow([cells[c] for c in RECORD_COLUMNS])
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text("\ufeff" + out.getvalue(), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass
+class Imported:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    readable: bool = True
+
+
+def import_file(root: Path, path: Path, outreach, problems: Problems) -> Imported:
+    """Merge a file's good rows into the store (same household and day: the new row wins)."""
+    store_problems = Problems()
+    existing = {r.key: r for r in load_store(root, outreach, store_problems)}
+    if store_problems.errors:  # a store edited by hand into a bad state: fix that first
+        problems.extend(store_problems)
+        return Imported(readable=False)
+    before = len(problems.errors)
+    records = parse_file(path, str(path), outreach, problems)
+    if records is None:
+        return Imported(readable=False)
+    result = Imported(rejected=len({(p.pos.path, p.pos.line) for p in problems.errors[before:]}))
+    changed = False
+    for r in records:
+        old = existing.get(r.key)
+        if old == r:
+            result.unchanged += 1
+            continue
+        result.updated += old is not None
+        result.added += old is None
+        existing[r.key] = r
+        changed = True
+    if changed:
+        write_store(root, list(existing.values()), outreach.project)
+    return result
+
+
+# ---------------------------------------------------------------- incidents
+def load_incidents(root: Path, project, problems: Problems) -> list[Incident]:
+    """data/incidents.csv: 月份, 村（社区）, 类别, 起数 — one row per village, category and month."""
+    path = Path(root) / INCIDENTS
+    if not path.exists():
+        return []
+    rows = read_table(path, INCIDENTS, ("月份", "村（社区）", "类别", "起数"), problems)
+    if rows is None:
+        return []
+    village = {**{v.name: v.id for v in project.township.villages}, **{v.id: v.id for v in project.township.villages}}
+    out, seen = [], {}
+    for row in rows:
+        def bad(column: str, message: str) -> None:
+            problems.error(row.pos(INCIDENTS, column), f"第 {row.line} 行：{message}")
+        m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?", row.get("月份"))
+        vid, kind, count = village.get(row.get("村（社区）")), row.get("类别"), row.get("起数")
+        ok = True
+        if not m or not 1 <= int(m[2]) <= 12:
+            bad("月份", f"月份「{row.get('月份')}」应写成 2027-01")
+            ok = False
+        if vid is None:
+            bad("村（社区）", f"未知的村（社区）「{row.get('村（社区）')}」{did_you_mean(row.get('村（社区）'), village)}")
+            ok = False
+        if kind not in INCIDENT_KINDS:
+            bad("类别", f"类别「{kind}」应为 {'、'.join(INCIDENT_KINDS)} 之一{did_you_mean(kind, INCIDENT_KINDS)}")
+            ok = False
+        if not count.isdigit():
+            bad("起数", f"起数「{count}」应为不小于 0 的整数")
+            ok = False
+        if not ok:
+            continue
+        key = ((int(m[1]), int(m[2])), vid, kind)
+        if key in seen:
+            bad("类别", f"同一个月、同一个村、同一类别重复，第 {seen[key]} 行已经有了")
+            continue
+        seen[key] = row.line
+        out.append(Incident(key[0], vid, kind, int(count), row.pos(INCIDENTS)))
+    return out
