@@ -96,8 +96,11 @@ def small_instance(seed: int, villages: int, weeks: int):
     project.campaigns = (campaign,)
     project.campaign = {campaign.id: campaign}
     outreach.matched = pipeline.match(project, outreach.almanac, 2027, pipeline.Problems())
+    # The CP-SAT model knows grids' rental counts, leave and weekly limits; nothing else may bind.
     project.schedule = replace(project.schedule, slots_per_week=rng.randint(2, 4),
-                               households_per_slot=rng.randint(8, 15))
+                               households_per_slot=rng.randint(8, 15), duty=(), meetings=())
+    project.households, project.register = (), {}
+    outreach.schools = {}
     return outreach
 
 

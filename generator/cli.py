@@ -249,10 +249,19 @@ COMMANDS = {"check": cmd_check, "plan": cmd_plan, "search": cmd_search, "eval-se
             "schema": cmd_schema, "records": cmd_records, "report": cmd_report}
 
 
+class _EngineFormatter(logging.Formatter):
+    """The engine's own English lines are marked as such; our Chinese messages (raised through the
+    engine as plugin errors) are shown as they are, so `file:line:col:` starts the line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        return text if re.search(r"[\u4e00-\u9fff]", text) else f"网站引擎：{text}"
+
+
 def _quiet_engine_logs() -> None:
     # mkdocs speaks English at INFO level; keep its warnings, in one compact line each.
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("网站引擎：%(message)s"))
+    handler.setFormatter(_EngineFormatter())
     handler.setLevel(logging.WARNING)
     mk = logging.getLogger("mkdocs")
     mk.handlers[:] = [handler]
@@ -291,7 +300,8 @@ def _report_unexpected(root: Path, error: Exception) -> int:
     from mkdocs.exceptions import Abort, PluginError
 
     if isinstance(error, (Abort, PluginError)):
-        why = "严格模式下网站引擎报告了警告（见上）" if "strict mode" in str(error) else str(error)
+        why = ("严格模式下网站引擎报告了警告（见上）" if "strict mode" in str(error)
+               else "见上" if "BuildError" in str(error) else str(error))
         print(f"wanjia：网站生成失败：{why}；原来的网站保持不变。", file=sys.stderr)
         return 1
     log = root / ".cache" / "wanjia" / "last-error.log"

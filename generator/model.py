@@ -544,7 +544,7 @@ CADRE = Obj(fields={
     "name": Field(TEXT, True, "姓名"),
     "unit": Field(Str(enum=UNITS), True, "所在单位"),
     "role": Field(Str(enum=ROLES), True, "角色"),
-    "phone": Field(Str(pattern=r"[0-9+\- ]{5,20}", hint="电话号码"), doc="工作电话（内部）"),
+    "phone": Field(Str(pattern=r"[0-9+\- ]{5,20}", hint="电话号码", numbers=True), doc="工作电话（内部）"),
     "phone_public": Field(Bool(), doc="工作电话可以公开在网站上", default=False),
 }, build=_build(Cadre))
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import calendar, readability, schedule
+from . import calendar, privacy, readability, schedule
 from .calendar import Almanac
 from .laws import LawCorpus, check_citations, check_reviews
 from .load import load_project
@@ -48,6 +48,7 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
         return None, problems
     almanac = calendar.check(project, problems, region)
     readability.check(project, problems)
+    privacy.check_sources(project, problems)
     corpus = None
     if laws is not None:
         if not Path(laws).is_dir():

@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import agenda, dashboard, pipeline, render
+from . import agenda, dashboard, pipeline, privacy, render
 from .problems import Failed, Problems
 
 log = logging.getLogger("mkdocs.plugins.wanjia")
@@ -62,7 +62,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         agenda.plan_pages(outreach, self.pages, internal=self.config.internal)
         if self.config.internal:
             found = Problems()
-            result, found = pipeline.assessment(outreach, problems=found)
+            result, found = pipeline.assessment(outreach, year=outreach.year, problems=found)  # the year so far
             if found.errors:
                 raise PluginError(found.as_text() + "\n走访记录或案事件数据有错误；内部版没有生成。")
             dashboard.report_pages(outreach, result, self.pages)
@@ -111,6 +111,12 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         _drop_build_noise(site)
         if self.config.search:
             _run_pagefind(site)
+        if not self.config.internal:  # the last gate: nothing household-level leaves in a public build
+            found = privacy.check_site(self.project, site)
+            if found:
+                shutil.rmtree(site, ignore_errors=True)
+                raise PluginError("\n".join(found[:20]) + (f"\n……共 {len(found)} 处" if len(found) > 20 else "")
+                                  + "\n公开网站中发现农户个人信息（见上，文件:行:列），网站没有生成，原来的网站保持不变。")
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
             if config.strict and self.warnings.get_counts():

@@ -257,12 +257,12 @@ def village_page(village_id: str, project: Project) -> str:
     v = project.village[village_id]
     team = [project.cadre[c] for c in v.team.members]
     team_rows = "\n".join(f"| {'包村领导' if i == 0 else '包村部门负责人'} | {escape(c.name)} | {c.unit} |"
-                          for i, c in enumerate(team))
+                          f" {escape(c.phone) if c.phone and c.phone_public else ''} |" for i, c in enumerate(team))
     grid_rows = "\n".join(f"| {escape(g.name)} | {g.households} | {g.rental} | {g.migrants} |" for g in v.grids)
     schools = [s for s in project.township.schools if s.village == village_id]
     out = [frontmatter(v.name), f"# {escape(v.name)}\n\n",
            f"{len(v.grids)} 个网格，{v.households} 户；出租房屋 {v.rental} 户，流动人口 {v.migrants} 人。\n\n",
-           "## 包村工作组\n\n| 分工 | 姓名 | 单位 |\n|---|---|---|\n", team_rows, "\n\n",
+           "## 包村工作组\n\n| 分工 | 姓名 | 单位 | 工作电话 |\n|---|---|---|---|\n", team_rows, "\n\n",
            "## 网格\n\n| 网格 | 户数 | 出租户 | 流动人口 |\n|---|--:|--:|--:|\n", grid_rows, "\n\n",
            "## 宣传活动\n\n", _campaign_list(here, campaigns_for_village(village_id, project)) or "暂无。\n"]
     if schools:

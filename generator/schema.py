@@ -88,9 +88,12 @@ class Str(Type):
     enum: tuple[str, ...] = ()
     pattern: str = ""
     hint: str = ""  # what the pattern means, in words
+    numbers: bool = False  # digits written bare (a phone number) are kept as their text
     label = "文字"
 
     def check(self, node, ctx):
+        if self.numbers and isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "int":
+            node = yaml.ScalarNode(_TAG + "str", node.value, node.start_mark, node.end_mark)
         if not isinstance(node, yaml.ScalarNode) or node.tag != _TAG + "str":
             return self.wrong(node, ctx)
         value = node.value.strip()
@@ -112,7 +115,7 @@ class Str(Type):
             out["enum"] = list(self.enum)
         if self.pattern:
             out["pattern"] = f"^(?:{self.pattern})$"
-        return out
+        return {"anyOf": [out, {"type": "integer"}]} if self.numbers else out
 
 
 ID_PATTERN = r"[a-z0-9][a-z0-9-]*"

@@ -57,6 +57,15 @@ def built_demo(tmp_path_factory) -> Path:
     return root / "site"
 
 
+@pytest.fixture(scope="session")
+def built_internal(tmp_path_factory) -> Path:
+    """The demo's internal build (walk sheets, households, reports); returns its site folder."""
+    root = copy_demo(tmp_path_factory.mktemp("internal") / "township")
+    assert main(["-C", str(root), "build", "--internal"]) == 0
+    assert not (root / "site").exists()  # the internal build never lands where the public site goes
+    return root / "site-internal"
+
+
 def need_chromium() -> None:
     """Browser tests need Debian's chromium; under CI a missing browser is a failure, not a skip."""
     import os

@@ -249,17 +249,6 @@ def test_agenda_spreadsheet_and_day_pages(built_demo):
     assert "年走访安排" in campaign and "赶集摆摊" in campaign
 
 
-@pytest.fixture(scope="session")
-def built_internal(tmp_path_factory):
-    from conftest import copy_demo
-    from generator.cli import main
-
-    root = copy_demo(tmp_path_factory.mktemp("internal") / "township")
-    assert main(["-C", str(root), "build", "--internal"]) == 0
-    assert not (root / "site").exists()  # the internal build never lands where the public site goes
-    return root / "site-internal"
-
-
 def test_internal_build_has_walk_sheets_with_households_and_public_build_has_none(built_internal, built_demo):
     import csv
 

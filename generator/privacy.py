@@ -1,0 +1,139 @@
+"""Stage: the privacy guard. The public site never carries household-level personal data.
+
+Looked for, in every source file that feeds the site and in every file of a public build:
+- 18-digit resident ID numbers whose check digit (GB 11643, ISO 7064 MOD 11-2) and birth date are valid;
+- mainland mobile numbers (1[3-9] + 9 digits, also written with spaces or dashes), except a cadre's
+  line that the roster marks `phone_public: true`;
+- household heads' names and house numbers (门牌) from the register data/households.csv.
+A register name that is also a cadre's name is not looked for (cadres are public officials), and
+`wanjia check` says so. Findings are shown masked: the guard must not spread what it found.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Pos, Problems
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[0-9Xx](?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<![0-9])1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![0-9])")
+TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".csv", ".ics", ".xml", ".txt", ".svg", ".md", ".css"}
+
+
+def valid_id_number(text: str) -> bool:
+    """An 18-digit resident ID number with a valid check digit and birth date."""
+    if not re.fullmatch(r"[1-9]\d{16}[0-9Xx]", text):
+        return False
+    total = sum(int(d) * w for d, w in zip(text[:17], _WEIGHTS))
+    if _CHECK[total % 11] != text[17].upper():
+        return False
+    try:
+        born = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return False
+    return dt.date(1900, 1, 1) <= born <= dt.date.today()
+
+
+def _mask(text: str) -> str:
+    if len(text) <= 2:
+        return text[0] + "*"
+    return text[0] + "*" * (len(text) - 2) + text[-1] if len(text) < 7 else text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
+@dataclass(frozen=True)
+class Finding:
+    line: int
+    col: int
+    what: str     # 身份证号 | 手机号 | 农户姓名 | 门牌
+    masked: str
+
+    def message(self) -> str:
+        return f"发现{self.what}「{self.masked}」：公开网站不能有农户个人信息"
+
+
+class Guard:
+    def __init__(self, project, roster: bool = False):
+        """`roster`: the roster file itself, where every cadre's own line is rightly written down."""
+        cadre_names = {c.name for c in project.township.cadres}
+        self.allowed_phones = {re.sub(r"\D", "", c.phone) for c in project.township.cadres
+                               if c.phone and (c.phone_public or roster)}
+        heads = {h.head for h in project.households if len(h.head) >= 2}
+        self.shared_names = sorted(heads & cadre_names)
+        words = [(n, "农户姓名") for n in heads - cadre_names] + [(h.door, "门牌") for h in project.households
+                                                                  if len(h.door) >= 4]
+        self.kind = dict(words)
+        names = sorted(self.kind, key=len, reverse=True)
+        self.words = re.compile("|".join(map(re.escape, names))) if names else None
+
+    def scan(self, text: str) -> list[Finding]:
+        out = []
+        starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+        def where(index: int) -> tuple[int, int]:
+            lo, hi = 0, len(starts) - 1
+            while lo < hi:  # the last line start at or before index
+                mid = (lo + hi + 1) // 2
+                lo, hi = (mid, hi) if starts[mid] <= index else (lo, mid - 1)
+            return lo + 1, index - starts[lo] + 1
+
+        for m in ID_NUMBER.finditer(text):
+            if valid_id_number(m.group()):
+                out.append(Finding(*where(m.start()), "身份证号", _mask(m.group())))
+        for m in MOBILE.finditer(text):
+            if re.sub(r"\D", "", m.group()) not in self.allowed_phones:
+                out.append(Finding(*where(m.start()), "手机号", _mask(re.sub(r"\D", "", m.group()))))
+        if self.words is not None:
+            for m in self.words.finditer(text):
+                out.append(Finding(*where(m.start()), self.kind[m.group()], _mask(m.group())))
+        return sorted(out, key=lambda f: (f.line, f.col))
+
+
+def check_sources(project, problems: Problems) -> None:
+    """Every file a public site is made from: materials, lessons, campaigns, township data."""
+    guard, roster = Guard(project), Guard(project, roster=True)
+    root = Path(project.root)
+    if guard.shared_names:
+        problems.warning(Pos("data/households.csv"), f"登记表中有 {len(guard.shared_names)} 位户主与干部同名，"
+                         "公开网站检查时不查这些名字（干部姓名本来就公开）")
+    sources = [*sorted((root / "docs").rglob("*.md")), *sorted((root / "campaigns").glob("*.y*ml")),
+               *sorted(p for p in (root / "data").glob("*.y*ml"))]
+    for path in sources:
+        text = path.read_text("utf-8", errors="replace")
+        shown = path.relative_to(root).as_posix()
+        for f in (roster if shown == "data/township.yml" else guard).scan(text):
+            problems.error(Pos(shown, f.line, f.col), f.message())
+
+
+def check_site(project, site: Path) -> list[str]:
+    """Every file of a built public site; compressed search fragments are read too."""
+    guard = Guard(project)
+    found = []
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        if path.suffix in TEXT_SUFFIXES:
+            text = path.read_text("utf-8", errors="replace")
+        elif path.suffix == ".pf_fragment":  # gzip of "pagefind_dcd" + the page's text as JSON
+            try:
+                text = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+            except (OSError, EOFError):
+                text = path.read_bytes().decode("utf-8", errors="replace")
+        elif path.suffix == ".xlsx":
+            text = _xlsx_text(path)
+        else:
+            continue
+        for f in guard.scan(text):
+            found.append(f"{path.relative_to(site).as_posix()}:{f.line}:{f.col}: {f.message()}")
+    return found
+
+
+def _xlsx_text(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return "\n".join(z.read(n).decode("utf-8", errors="replace") for n in z.namelist() if n.endswith(".xml"))

@@ -1,0 +1,269 @@
+"""Visit records in, the assessment and 研判 out, and the privacy guard on public builds."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator import assess, pipeline, privacy
+from generator.model import RECORD_COLUMNS
+from generator.records import STORE, Incident, Record
+
+HEADER = ",".join(RECORD_COLUMNS)
+
+
+def _outreach(root=REPO):
+    return pipeline.with_plan(pipeline.check(root, 2027)[0])
+
+
+def _row(**cells) -> str:
+    base = {"日期": "2027-01-04", "时间": "19:00", "村（社区）": "新桥村", "网格": "新桥第一网格", "户号": "xinqiao-1-001",
+            "走访结果": "已走访", "需跟进": "否", "干部": "沈建明、张强"}
+    base.update(cells)
+    return ",".join(base.get(c, "") for c in RECORD_COLUMNS)
+
+
+def _write(path: Path, *rows: str, encoding="utf-8", fresh=True) -> Path:
+    """An import file beside an empty store (the demo's own records would merge with these rows)."""
+    if fresh:
+        (path.parent / STORE).unlink(missing_ok=True)
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding=encoding)
+    return path
+
+
+BAD_ROWS = [  # (cells, column, words of the message)
+    ({"村（社区）": "新乔村"}, "村（社区）", "未知的村（社区）「新乔村」"),
+    ({"网格": "新桥第九网格"}, "网格", "新桥村没有网格「新桥第九网格」"),
+    ({"户号": "xinqiao-1-999"}, "户号", "不在农户登记表"),
+    ({"户号": "xinqiao-2-001"}, "户号", "登记在新桥第二网格"),
+    ({"干部": "沈建民"}, "干部", "未知的干部「沈建民」"),
+    ({"干部": ""}, "干部", "没有写走访的干部"),
+    ({"日期": "2027-07-04"}, "日期", "不在新桥村任何一项活动的时间窗口内"),
+    ({"日期": "2027/13/40"}, "日期", "看不懂"),
+    ({"时间": "25:61"}, "时间", "看不懂"),
+    ({"走访结果": "没人"}, "走访结果", "应为 已走访、不在家、拒绝、已搬离 之一"),
+    ({"走访结果": "不在家", "讲解主题": "防范电信网络诈骗"}, "讲解主题", "却填了讲解主题或发放资料"),
+    ({"走访结果": "已搬离", "问题类别": "纠纷"}, "问题类别", "却填了发现的问题"),
+    ({"需跟进": "是"}, "需跟进", "没有写问题类别或问题说明"),
+    ({"问题类别": "吵架"}, "问题类别", "问题类别「吵架」"),
+    ({"讲解主题": "防火"}, "讲解主题", "未知的主题「防火」"),
+    ({"发放资料": "不存在的资料"}, "发放资料", "未知的资料"),
+    ({"走访编号": "no-such-visit"}, "走访编号", "不在本年度的走访安排里"),
+    ({"户号": "", "门牌": "", "户主": ""}, "门牌", "户号、门牌、户主至少填一项"),
+]
+
+
+@pytest.mark.parametrize("cells,column,words", BAD_ROWS, ids=[b[2][:12] for b in BAD_ROWS])
+def test_each_kind_of_bad_row_is_reported_with_line_and_column(demo_copy, wanjia, cells, column, words):
+    path = _write(demo_copy / "in.csv", _row(户号="xinqiao-1-002"), _row(**cells))
+    run = wanjia("-C", demo_copy, "records", "import", path)
+    assert run.code == 1 and "Traceback" not in run.err
+    col = RECORD_COLUMNS.index(column) + 1
+    assert any(line.startswith(f"{path}:3:{col}: 错误: 第 3 行") and words in line for line in run.err.splitlines()), run.err
+    assert "新增 1 条" in run.out and "1 行有错误" in run.out  # the good row is kept, the bad one reported
+
+
+def test_duplicate_household_and_day_names_the_first_row(demo_copy, wanjia):
+    path = _write(demo_copy / "in.csv", _row(), _row(时间="19:20"))
+    run = wanjia("-C", demo_copy, "records", "import", path)
+    assert "第 3 行：同一户同一天记了两次，第 2 行已经记过" in run.err
+
+
+def test_reimport_changes_nothing_and_a_correction_updates(demo_copy, wanjia):
+    path = _write(demo_copy / "in.csv", _row(), _row(户号="xinqiao-1-002", 走访结果="不在家"))
+    assert wanjia("-C", demo_copy, "records", "import", path).code == 0
+    store = (demo_copy / STORE).read_bytes()
+    again = wanjia("-C", demo_copy, "records", "import", path)
+    assert again.code == 0 and "新增 0 条，更新 0 条，2 条已导入过" in again.out
+    assert (demo_copy / STORE).read_bytes() == store
+    fixed = _write(demo_copy / "fix.csv", _row(户号="xinqiao-1-002", 走访结果="已走访"), fresh=False)
+    assert "更新 1 条" in wanjia("-C", demo_copy, "records", "import", fixed).out
+    assert b"\xe5\xb7\xb2\xe8\xb5\xb0\xe8\xae\xbf" in (demo_copy / STORE).read_bytes()
+
+
+def test_truncated_or_corrupted_file_leaves_the_store_intact(demo_copy, wanjia):
+    store = (demo_copy / STORE).read_bytes()  # the demo's 6,000 records
+    cut = demo_copy / "cut.csv"
+    cut.write_text(HEADER + "\n" + _row() + "\n" + _row(户号="xinqiao-1-002", 问题说明='"邻居吵'), "utf-8")
+    run = wanjia("-C", demo_copy, "records", "import", cut)
+    assert run.code == 1 and "CSV 文件格式损坏" in run.err and "原有记录保持不变" in run.err
+    bad = demo_copy / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    run = wanjia("-C", demo_copy, "records", "import", bad)
+    assert run.code == 1 and "Excel 文件损坏" in run.err
+    assert (demo_copy / STORE).read_bytes() == store
+
+
+def test_excel_and_gbk_files_import(demo_copy, wanjia):
+    import openpyxl
+
+    (demo_copy / STORE).unlink()
+    book = openpyxl.Workbook()
+    book.active.append(list(RECORD_COLUMNS))
+    book.active.append(_row(户号="xinqiao-1-003").split(","))
+    book.save(demo_copy / "in.xlsx")
+    assert "新增 1 条" in wanjia("-C", demo_copy, "records", "import", demo_copy / "in.xlsx").out
+    gbk = _write(demo_copy / "gbk.csv", _row(户号="xinqiao-1-004"), encoding="gb18030", fresh=False)
+    assert "新增 1 条" in wanjia("-C", demo_copy, "records", "import", gbk).out
+
+
+# ---------------------------------------------------------------- the assessment, by hand
+def _record(day, grid, household, outcome="已走访", time="19:00", cadres=("shen-jianming", "zhang-qiang"), visit="",
+            follow=False, problems=()):
+    return Record(day, time, "xinqiao", grid, household, "", "", outcome, (), (), problems, "", follow, cadres, visit)
+
+
+def test_coverage_against_hand_computed_fixture():
+    outreach = _outreach()
+    visits = [v for v in outreach.plan.visits if v.grid == "xinqiao-1" and v.kind == "入户走访"][:2]
+    one, two = visits
+    outreach.plan.visits = visits
+    records = [_record(one.date, "xinqiao-1", "a", visit=one.uid),
+               _record(one.date, "xinqiao-1", "b", outcome="不在家", visit=one.uid),
+               _record(one.date + dt.timedelta(days=1), "xinqiao-1", "b", visit=one.uid),  # found at the 2nd try
+               _record(one.date + dt.timedelta(days=1), "xinqiao-1", "a")]                # same household again
+    as_of = two.date + dt.timedelta(days=assess.GRACE_DAYS + 1)
+    a = assess.assess(outreach, records, [], dt.date(2027, 1, 1), as_of)
+    grid = a.grids["xinqiao-1"]
+    assert (grid.planned, grid.reached, grid.records) == (one.households + two.households, 2, 4)
+    assert a.villages["xinqiao"].reached == 2
+    assert [v.uid for v in a.overdue] == ([two.uid] if two.date != one.date else [])
+    lead = a.cadres["shen-jianming"]
+    assert lead.records == 4 and lead.reached == 3
+
+
+def test_follow_ups_stay_open_until_the_household_is_seen_again():
+    outreach = _outreach()
+    d = dt.date(2027, 1, 5)
+    records = [_record(d, "xinqiao-1", "a", follow=True, problems=("纠纷",)),
+               _record(d, "xinqiao-1", "b", follow=True, problems=("隐患",)),
+               _record(d + dt.timedelta(days=3), "xinqiao-1", "a")]
+    a = assess.assess(outreach, records, [], dt.date(2027, 1, 1), dt.date(2027, 1, 31))
+    assert [r.household for r in a.follow_ups] == ["b"]
+
+
+def test_implausible_records_are_flagged():
+    outreach = _outreach()
+    d = dt.date(2027, 1, 5)
+    quick = [_record(d, "xinqiao-1", f"q{i}", time=f"19:{i:02d}") for i in range(6)]
+    many = [_record(d + dt.timedelta(days=1 + i // 10), "xinqiao-2", f"m{i}", time=f"{8 + i % 10}:00",
+                    cadres=("zhao-min",)) for i in range(assess.FULL_CONTACT_MIN)]
+    late = [_record(d, "xinqiao-3", "late", time="23:40", cadres=("shen-jianming",))]
+    a = assess.assess(outreach, quick + many + late, [], dt.date(2027, 1, 1), dt.date(2027, 1, 31))
+    text = "\n".join(a.signs)
+    assert "记了 6 户，每户不到 2 分钟" in text
+    assert "赵敏的 20 条记录全部是“已走访”" in text
+    assert "21:30 以后" in text
+
+
+def test_rising_incidents_recommend_a_campaign_with_evidence():
+    from generator.dashboard import assessment_text
+
+    outreach = _outreach()
+    months = [(2026, 12), (2027, 1), (2027, 2), (2027, 3)]
+    incidents = [Incident(m, "nanzhuang", "赌博", n) for m, n in zip(months, (0, 1, 1, 3))]
+    incidents += [Incident(m, "xinqiao", "劳资", n) for m, n in zip(months, (2, 2, 2, 2))]  # steady: no rise
+    incidents += [Incident((2027, 3), "taoyuan", "火情", 4)]
+    a = assess.assess(outreach, [], incidents, dt.date(2027, 3, 1), dt.date(2027, 3, 31))
+    assert [(r.village, r.kind) for r in a.rises] == [("taoyuan", "火情"), ("nanzhuang", "赌博")]
+    assert a.rises[1].evidence == "本月 3 起，前三个月平均 0.7 起"
+    assert a.rises[1].series == [0, 0, 0, 1, 1, 3]  # October to March
+    text = assessment_text(outreach, a)
+    assert "南庄村 赌博：本月 3 起" in text and "开展赌博专项宣传" in text  # no campaign on gambling in April
+
+
+def test_a_rise_brings_forward_the_campaign_that_runs_next_month():
+    from generator.dashboard import assessment_text
+
+    outreach = _outreach()
+    incidents = [Incident((2027, 1), "nanzhuang", "赌博", 2)]
+    a = assess.assess(outreach, [], incidents, dt.date(2027, 1, 1), dt.date(2027, 1, 31))
+    assert "spring-festival-return" in a.rises[0].campaigns
+    assert "把「春节前后返乡农民工讨薪与禁赌宣传」的入户往前排" in assessment_text(outreach, a)
+
+
+def test_report_command_on_the_demo(wanjia):
+    run = wanjia("-C", REPO, "report")
+    assert run.code == 0, run.err
+    assert "2027-03-01 至" in run.out and "研判" in run.out and "新桥村 劳资" in run.out
+    year = wanjia("-C", REPO, "report", "--year", "2027")
+    assert "2027-01-01 至" in year.out and "每户不到 2 分钟" in year.out
+
+
+def test_internal_build_has_report_and_yanpan_charts(built_internal):
+    import openpyxl
+
+    report = (built_internal / "internal/report/index.html").read_text("utf-8")
+    assert "各活动完成情况" in report and "逾期未记录的走访" in report and "需要核实的记录" in report
+    yanpan = (built_internal / "internal/report/yanpan/index.html").read_text("utf-8")
+    assert yanpan.count("<svg") >= 3 and "新桥村：劳资" in yanpan and "依据" in yanpan
+    book = openpyxl.load_workbook(built_internal / "internal/report/assessment.xlsx", read_only=True)
+    assert {"活动完成情况", "村（社区）", "干部", "逾期走访", "待跟进", "研判"} <= set(book.sheetnames)
+
+
+# ---------------------------------------------------------------- the privacy guard
+def _id_number(prefix17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(prefix17, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)))
+    return prefix17 + "10X98765432"[total % 11]
+
+
+def test_id_number_check_digit_and_birth_date():
+    good = _id_number("32058319800101123")
+    assert privacy.valid_id_number(good)
+    assert not privacy.valid_id_number(good[:-1] + ("0" if good[-1] != "0" else "1"))  # wrong check digit
+    assert not privacy.valid_id_number(_id_number("32058319801341123"))              # no 13th month
+
+
+def test_guard_fails_a_build_with_pii_in_a_material(demo_copy, wanjia):
+    site = demo_copy / "site"
+    site.mkdir()
+    (site / "index.html").write_text("上一次的网站", "utf-8")
+    mat = demo_copy / "docs/materials/work/wage-arrears-contractor-ran.md"
+    text = mat.read_text("utf-8")
+    mat.write_text(text + f"\n有事找老张：139 1234 5678，身份证 {_id_number('32058319800101123')}\n", "utf-8")
+    run = wanjia("-C", demo_copy, "build")
+    assert run.code == 1
+    line = text.count("\n") + 2
+    hits = [h for h in run.err.splitlines() if h.startswith(f"docs/materials/work/wage-arrears-contractor-ran.md:{line}:")]
+    assert any("手机号「13912345678」" not in h and "手机号" in h for h in hits)  # shown masked
+    assert any("身份证号" in h for h in hits)
+    assert (site / "index.html").read_text("utf-8") == "上一次的网站"
+
+
+def test_guard_fails_a_build_with_a_household_name_in_a_campaign(demo_copy, wanjia):
+    camp = demo_copy / "campaigns/winter-door-to-door.yml"
+    camp.write_text(camp.read_text("utf-8").replace("note: 独居老人、留守儿童家庭先走", "note: 先走沈小龙家"), "utf-8")
+    run = wanjia("-C", demo_copy, "build")
+    assert run.code == 1 and any(h.startswith("campaigns/winter-door-to-door.yml:") and "农户姓名「沈*龙」" in h
+                                 for h in run.err.splitlines()), run.err
+
+
+def test_guard_fails_a_generated_page_but_passes_the_internal_build(demo_copy, wanjia, monkeypatch):
+    from generator import render
+
+    home = render.home
+    monkeypatch.setattr(render, "home", lambda project: home(project) + "\n本周重点户：新桥村一组1号 沈小龙\n")
+    site = demo_copy / "site"
+    run = wanjia("-C", demo_copy, "build")
+    assert run.code == 1 and "公开网站中发现农户个人信息" in run.err
+    assert any(h.startswith("index.html:") and "门牌" in h for h in run.err.splitlines()), run.err
+    assert not site.exists() and not list(demo_copy.glob(".site*"))
+    assert wanjia("-C", demo_copy, "build", "--internal").code == 0
+    assert "沈小龙" in (demo_copy / "site-internal/index.html").read_text("utf-8")
+
+
+def test_public_cadre_line_is_allowed_and_a_private_one_is_not(demo_copy, wanjia):
+    town = demo_copy / "data/township.yml"
+    text = town.read_text("utf-8").replace("phone: 0510-8888 1001, phone_public: true", "phone: 13812345678, phone_public: true")
+    town.write_text(text, "utf-8")
+    assert wanjia("-C", demo_copy, "build").code == 0
+    assert "13812345678" in (demo_copy / "site/villages/liutang/index.html").read_text("utf-8")
+    outreach = _outreach(demo_copy)
+    cadre = outreach.project.cadre["li-hui"]
+    project = outreach.project
+    project.township = replace(project.township, cadres=tuple(replace(c, phone_public=False) if c is cadre else c
+                                                              for c in project.township.cadres))
+    assert [f.what for f in privacy.Guard(project).scan("李慧 13812345678")] == ["手机号"]
