@@ -65,7 +65,8 @@ def first_search_bytes(site: Path, query: str = "工钱") -> float | None:
         return None
     from playwright.sync_api import sync_playwright
 
-    from generator.evaluate import CHROMIUM_ARGS, serve
+    from generator.evaluate import CHROMIUM_ARGS
+    from generator.serve import start as serve
 
     server, url = serve(site)
     fetched: list[str] = []

@@ -5,9 +5,6 @@ P@1: the first result is on an expected topic. P@3: one of the first three is. M
 1/rank of the first result on an expected topic (within the first ten)."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -15,6 +12,7 @@ from urllib.parse import quote
 import yaml
 
 from . import pipeline
+from .serve import start
 
 
 @dataclass
@@ -64,19 +62,6 @@ def _whoosh(outreach, questions) -> Score:
     return score
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(site: Path):
-    """A local static server for the built site on a free loopback port; returns (server, url)."""
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -93,7 +78,7 @@ def pagefind_score(outreach, questions, site: Path) -> Score:
     for c in project.campaigns:
         topics_by_url[f"/campaigns/{c.id}/"] = set(c.topics)
     score = Score("pagefind")
-    server, url = serve(site)
+    server, url = start(site)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import agenda, dashboard, pipeline, privacy, render
+from . import agenda, bundle, dashboard, pipeline, privacy, render
 from .problems import Failed, Problems
 
 log = logging.getLogger("mkdocs.plugins.wanjia")
@@ -117,6 +117,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
                 shutil.rmtree(site, ignore_errors=True)
                 raise PluginError("\n".join(found[:20]) + (f"\n……共 {len(found)} 处" if len(found) > 20 else "")
                                   + "\n公开网站中发现农户个人信息（见上，文件:行:列），网站没有生成，原来的网站保持不变。")
+            bundle.make(site, f"{self.project.township.name}法治宣传（离线版）")
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
             if config.strict and self.warnings.get_counts():

@@ -81,7 +81,8 @@ def site_pages(outreach) -> dict[str, str | bytes]:
              "search/index.md": search_page(project), "assets/wanjia-words.json": search_words(project),
              "topics/index.md": topics_index(project), "audiences/index.md": audiences_index(project),
              "campaigns/index.md": campaigns_index(project), "villages/index.md": villages_index(project),
-             "lessons/index.md": lessons_index(project), "schools/index.md": schools_index(project)}
+             "lessons/index.md": lessons_index(project), "schools/index.md": schools_index(project),
+             "offline/index.md": offline_page()}
     for t in project.topics:
         pages[f"topics/{t.id}.md"] = topic_page(t.id, project)
     for a in project.audiences:
@@ -117,7 +118,17 @@ def home(project: Project) -> str:
             f"## 更多\n\n- [{project.calendar.year} 年宣传日历]({link(here, 'calendar/index.md')})\n"
             f"- [按宣传对象找资料]({link(here, 'audiences/index.md')})\n"
             f"- [各村（社区）包村工作组]({link(here, 'villages/index.md')})\n"
-            f"- [学校法治课]({link(here, 'lessons/index.md')})\n\n" + _help_box(project))
+            f"- [学校法治课]({link(here, 'lessons/index.md')})\n"
+            '- <a href="wanjia-offline.zip" download>下载离线包</a>：拷到 U 盘或手机上，不联网也能看\n\n'
+            + _help_box(project))
+
+
+def offline_page() -> str:
+    """What the service worker shows for a page never opened while there was a network."""
+    return (frontmatter("离线", hide="[navigation, toc]") + "# 离线：这一页还没有存到手机上\n\n"
+            "现在没有网络。有网络时打开过的页面都存在手机上，可以照常看：\n\n"
+            '<ul data-wj-saved><li>（正在查找……）</li></ul>\n\n'
+            "回到有信号的地方再打开这一页，它也会存下来。\n")
 
 
 def materials_index(project: Project) -> str:

@@ -173,6 +173,7 @@ def test_school_page_calendar_and_feed_carry_the_plan(built_demo):
 def test_citations_expand_to_the_article_text(built_demo):
     html = (built_demo / "materials/work/labor-contract-written/index.html").read_text("utf-8")
     assert "第八十二条 用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的" in html
+    assert "???" not in html and "<details" in html  # folded open on demand, not shown as markup
 
 
 def test_every_material_has_a_print_sheet_and_each_campaign_a_bundle(built_demo, project):
@@ -187,7 +188,8 @@ def test_print_sheets_fit_one_a4_page(built_demo, project):
     need_chromium()
     from playwright.sync_api import sync_playwright
 
-    from generator.evaluate import CHROMIUM_ARGS, serve
+    from generator.evaluate import CHROMIUM_ARGS
+    from generator.serve import start as serve
 
     server, url = serve(built_demo)
     try:

@@ -146,3 +146,103 @@
     b.addEventListener("click", function () { window.print(); });
   });
 })();
+
+/* Reading help: a large-type switch that persists (the class is set before paint by main.html),
+   and 朗读 through the phone's own speech engine, offered only where a Chinese voice exists. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var large = document.querySelector("[data-wj-large]");
+  function show(on) {
+    root.classList.toggle("wj-large", on);
+    if (large) { large.setAttribute("aria-pressed", on ? "true" : "false"); large.textContent = on ? "小字" : "大字"; }
+  }
+  if (large) {
+    show(root.classList.contains("wj-large"));
+    large.addEventListener("click", function () {
+      var on = !root.classList.contains("wj-large");
+      show(on);
+      try { localStorage.setItem("wj-large", on ? "1" : "0"); } catch (e) { /* private mode: this page only */ }
+    });
+  }
+
+  var read = document.querySelector("[data-wj-read]");
+  var speech = window.speechSynthesis;
+  if (!read || !speech || typeof SpeechSynthesisUtterance === "undefined") return;
+  function chineseVoice() {
+    var voices = speech.getVoices() || [];
+    var zh = voices.filter(function (v) { return /^zh/i.test(v.lang); });
+    return zh.filter(function (v) { return /CN|Hans/i.test(v.lang); })[0] || zh[0] || null;
+  }
+  function offer() {
+    if (chineseVoice()) read.hidden = false;
+  }
+  offer();
+  if (speech.addEventListener) speech.addEventListener("voiceschanged", offer);
+  function text() {
+    var article = document.querySelector(".md-content article") || document.body;
+    var copy = article.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll("button, script, style, svg, .wj-chip, [hidden], .headerlink"),
+      function (el) { el.parentNode.removeChild(el); });
+    return (copy.innerText || copy.textContent || "").replace(/\s+/g, " ").trim();
+  }
+  read.addEventListener("click", function () {
+    if (speech.speaking) { speech.cancel(); read.textContent = "朗读"; return; }
+    var voice = chineseVoice();
+    // Engines cut long texts off: speak sentence by sentence.
+    var parts = text().match(/[^。！？!?；;]+[。！？!?；;]?/g) || [];
+    parts.forEach(function (part, i) {
+      var u = new SpeechSynthesisUtterance(part);
+      u.lang = "zh-CN";
+      if (voice) u.voice = voice;
+      u.rate = 0.9;
+      if (i === parts.length - 1) u.onend = function () { read.textContent = "朗读"; };
+      speech.speak(u);
+    });
+    read.textContent = "停止朗读";
+  });
+})();
+
+/* Offline: a service worker keeps every page opened and the search files used, so a cadre in a
+   village without signal can still read them. Not on file:// (a USB copy), where it cannot run. */
+(function () {
+  "use strict";
+  var base = document.querySelector("[data-wj-search]");
+  var root = base ? new URL(base.getAttribute("data-wj-base").replace(/\/?$/, "/"), location.href) : null;
+  var note = document.querySelector("[data-wj-offline]");
+  function status() { if (note) note.hidden = navigator.onLine !== false; }
+  window.addEventListener("online", status);
+  window.addEventListener("offline", status);
+  status();
+  if (!root || !("serviceWorker" in navigator) || !/^https?:$/.test(location.protocol)) {
+    if (location.protocol === "file:" && base) {
+      var meta = base.querySelector("[data-wj-meta]");
+      if (meta) meta.textContent = "U 盘版不能搜索：请从首页按目录找资料";
+    }
+    return;
+  }
+  navigator.serviceWorker.register(new URL("sw.js", root).href, { scope: root.pathname }).then(function () {
+    return navigator.serviceWorker.ready;
+  }).then(function (reg) {
+    // This first page was loaded before the worker took over: hand it what to keep.
+    var urls = [location.href].concat(performance.getEntriesByType("resource").map(function (e) { return e.name; }));
+    if (reg.active) reg.active.postMessage({ keep: urls });
+  }).catch(function () { /* no worker: the site still works online */ });
+
+  var list = document.querySelector("[data-wj-saved]");
+  if (list && window.caches) {
+    caches.open("wanjia-pages").then(function (cache) { return cache.keys(); }).then(function (keys) {
+      var pages = keys.filter(function (r) { return /\/$|\.html$/.test(new URL(r.url).pathname); });
+      return Promise.all(pages.map(function (r) {
+        return caches.match(r).then(function (res) { return res.text(); }).then(function (html) {
+          var m = html.match(/<title>([^<]*)<\/title>/);
+          return { url: r.url, title: m ? m[1] : r.url };
+        });
+      }));
+    }).then(function (pages) {
+      list.innerHTML = pages.filter(function (p) { return !/\/offline\/$/.test(p.url); }).map(function (p) {
+        return '<li><a href="' + p.url + '">' + p.title.replace(/[<&]/g, "") + "</a></li>";
+      }).join("") || "<li>还没有保存的页面。</li>";
+    });
+  }
+})();

@@ -1,0 +1,324 @@
+"""The site as a cadre uses it: Debian's chromium at phone size (360×740, scale 2, touch) against the
+built demo served on localhost with compression, no request leaving localhost; offline after a
+first visit; the USB bundle from files; large type and 朗读; page weights measured by the browser.
+
+Screenshots of every checked page go to tests/artifacts/ (not committed) for people to look at.
+"""
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import pytest
+
+from conftest import REPO, need_chromium
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+PHONE = dict(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True,
+             locale="zh-CN")
+PAGES = {
+    "home": "",
+    "material": "materials/work/wage-arrears-contractor-ran/",
+    "campaign": "campaigns/spring-festival-return/",
+    "village": "villages/xinqiao/",
+    "cadre": "cadres/li-hui/",
+    "day": "days/2027-01-04/",
+    "calendar": "calendar/",
+    "lesson": "lessons/junior/anti-fraud-tool-person/",
+}
+KB = 1024
+
+LAYOUT = """() => {
+  const out = {scroll: document.documentElement.scrollWidth - window.innerWidth, small: [], targets: []};
+  const visible = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none' && !el.closest('[hidden]'); };
+  for (const el of document.querySelectorAll('article p, article li, article td, article dd, article th, article label, .md-search-result__article p')) {
+    if (el.closest('.wj-month, svg') || !visible(el) || !el.textContent.trim()) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < 16) out.small.push([size, el.outerHTML.slice(0, 80)]);
+  }
+  // Targets that stand alone must be 44 px tall; a link inside running text is exempt (WCAG 2.5.5).
+  const inline = el => { if (el.closest('p')) return true;
+    for (let n = el.previousSibling; n; n = n.previousSibling)
+      if (n.nodeType === 1 || (n.nodeType === 3 && n.textContent.trim())) return true;
+    return false; };
+  for (const el of document.querySelectorAll('.md-header a, .md-header button, .md-header label, article a, article button, article input, article select, article summary, .md-search a, .md-search input')) {
+    if (!visible(el) || inline(el) || el.matches('.md-search__overlay')) continue;  // a backdrop, not a target
+    if (el.closest('.md-search') && !document.getElementById('__search').checked) continue;
+    const box = el.matches('input') && el.closest('label') ? el.closest('label') : el;  // the label is what is tapped
+    const h = box.getBoundingClientRect().height;
+    if (h < 43.5) out.targets.push([Math.round(h), el.outerHTML.slice(0, 90)]);
+  }
+  return out;
+}"""
+
+TRANSFERRED = """() => { const n = performance.getEntriesByType('navigation')[0];
+  return (n ? n.transferSize : 0) + performance.getEntriesByType('resource').reduce((a, e) => a + e.transferSize, 0); }"""
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from generator.evaluate import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(built_demo):
+    from generator.serve import start
+
+    server, url = start(built_demo)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def _phone(chromium, url: str, route: bool = True, **extra):
+    """A phone context that lets nothing leave localhost, and remembers what tried to. (Routing
+    turns the browser's cache off, so `route=False` only watches: for measuring page weights.)"""
+    context = chromium.new_context(**PHONE, **extra)
+    context.outside = []
+    local = urlparse(url).netloc
+    if not route:
+        context.on("request", lambda r: urlparse(r.url).netloc not in (local, "") and context.outside.append(r.url))
+        return context
+
+    def guard(route):
+        where = urlparse(route.request.url)
+        if where.scheme in ("http", "https") and where.netloc != local:
+            context.outside.append(route.request.url)
+            return route.abort()
+        return route.continue_()
+    context.route("**/*", guard)
+    return context
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_reads_well_on_a_phone(chromium, site, name):
+    context = _phone(chromium, site, service_workers="block")
+    page = context.new_page()
+    page.goto(site + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    found = page.evaluate(LAYOUT)
+    _shot(page, name)
+    assert found["scroll"] <= 1, f"{name}: page scrolls sideways by {found['scroll']} px"
+    assert not found["small"], f"{name}: text under 16 px: {found['small'][:5]}"
+    assert not found["targets"], f"{name}: tap targets under 44 px: {found['targets'][:5]}"
+    assert context.outside == []
+    context.close()
+
+
+SEARCHES = [("包工头跑了，工钱找谁要", "wage-arrears-contractor-ran"), ("过年打牌赌钱会被抓吗", "gambling"),
+            ("房东不退押金", "deposit")]
+
+
+@pytest.mark.parametrize("query,expected", SEARCHES)
+def test_search_finds_the_material_for_what_villagers_say(chromium, site, query, expected):
+    context = _phone(chromium, site, service_workers="block")
+    page = context.new_page()
+    page.goto(f"{site}search/?q={quote(query)}")
+    page.wait_for_function("document.querySelector('[data-wj-meta]').textContent.startsWith('找到')", timeout=15000)
+    hrefs = page.eval_on_selector_all("[data-wj-results] a", "els => els.slice(0, 3).map(e => e.pathname)")
+    assert any(expected in h for h in hrefs), hrefs
+    found = page.evaluate(LAYOUT)
+    if expected == SEARCHES[0][1]:
+        _shot(page, "search")
+    assert found["scroll"] <= 1 and not found["small"] and not found["targets"], found
+    assert context.outside == []
+    context.close()
+
+
+def test_lesson_quiz_answers(chromium, site):
+    context = _phone(chromium, site, service_workers="block")
+    page = context.new_page()
+    page.goto(site + PAGES["lesson"])
+    first = page.locator(".wj-q").first
+    right = first.get_attribute("data-answer")
+    wrong = next(v for v in first.locator("input").evaluate_all("els => els.map(e => e.value)") if v != right)
+    first.locator(f"input[value='{wrong}']").check()
+    assert "再想一想" in first.locator(".wj-feedback").inner_text() and "wj-wrong" in first.get_attribute("class")
+    first.locator(f"input[value='{right}']").check()
+    assert first.locator(".wj-feedback").inner_text() == "答对了！"
+    context.close()
+
+
+def test_large_type_switch_persists(chromium, site):
+    context = _phone(chromium, site, service_workers="block")
+    page = context.new_page()
+    page.goto(site + PAGES["material"])
+    size = lambda: page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")  # noqa: E731
+    before = size()
+    page.click("[data-wj-large]")
+    assert size() > before * 1.15 and page.get_attribute("[data-wj-large]", "aria-pressed") == "true"
+    page.goto(site + PAGES["campaign"])
+    assert page.evaluate("document.documentElement.classList.contains('wj-large')")
+    found = page.evaluate(LAYOUT)
+    _shot(page, "campaign-large-type")
+    assert found["scroll"] <= 1
+    context.close()
+
+
+def test_read_aloud_only_with_a_chinese_voice(chromium, site):
+    context = _phone(chromium, site, service_workers="block")
+    page = context.new_page()
+    page.goto(site + PAGES["material"])
+    voices = page.evaluate("(speechSynthesis.getVoices() || []).filter(v => /^zh/i.test(v.lang)).length")
+    assert page.is_hidden("[data-wj-read]") == (voices == 0)
+    context.close()
+    # A phone with a Chinese voice: the button shows and reads the page in zh-CN, sentence by sentence.
+    context = _phone(chromium, site, service_workers="block")
+    context.add_init_script("""
+      window.__spoken = [];
+      window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+      Object.defineProperty(window, 'speechSynthesis', { value: {
+        speaking: false, getVoices: function () { return [{ lang: 'zh-CN', name: '普通话' }]; },
+        speak: function (u) { window.__spoken.push({ text: u.text, lang: u.lang }); this.speaking = true; },
+        cancel: function () { this.speaking = false; }, addEventListener: function () {} } });""")
+    page = context.new_page()
+    page.goto(site + PAGES["material"])
+    page.click("[data-wj-read]")
+    spoken = page.evaluate("window.__spoken")
+    text = "".join(s["text"] for s in spoken)
+    assert len(spoken) > 5 and {s["lang"] for s in spoken} == {"zh-CN"}
+    assert "包工头" in text and "12348" in text
+    assert page.inner_text("[data-wj-read]") == "停止朗读"
+    context.close()
+
+
+def test_works_offline_after_a_first_visit(chromium, built_demo):
+    from generator.serve import start
+
+    server, url = start(built_demo)
+    context = chromium.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(url)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto(url + PAGES["material"])
+    page.goto(f"{url}search/?q={quote('工钱')}")
+    page.wait_for_function("document.querySelector('[data-wj-meta]').textContent.startsWith('找到')", timeout=15000)
+    saved = """async (want) => { const keys = (await Promise.all((await caches.keys()).map(async n =>
+                 (await (await caches.open(n)).keys()).map(r => r.url)))).flat();
+               return want.every(w => keys.some(k => k.endsWith(w))); }"""
+    page.wait_for_function(saved, arg=["/", "/" + PAGES["material"], "pagefind/pagefind.js"], timeout=10000)
+    server.shutdown()
+    server.server_close()  # the network is gone
+    context.set_offline(True)
+    page.goto(url + PAGES["material"])
+    assert "包工头" in page.inner_text("article")
+    assert page.is_visible("[data-wj-offline]")  # the 离线 note
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") != "static"  # styled
+    _shot(page, "offline-material")
+    page.goto(f"{url}search/?q={quote('工钱')}")
+    page.wait_for_function("document.querySelector('[data-wj-meta]').textContent.startsWith('找到')", timeout=15000)
+    assert page.locator("[data-wj-results] a").count() > 0  # search over what is saved
+    page.goto(url + "villages/hewan/")  # never opened
+    assert "离线" in page.inner_text("article")
+    page.wait_for_function("document.querySelectorAll('[data-wj-saved] a').length >= 2")
+    _shot(page, "offline-not-saved")
+    context.close()
+
+
+def test_offline_bundle_opens_from_files(chromium, built_demo, tmp_path):
+    with zipfile.ZipFile(built_demo / "wanjia-offline.zip") as z:
+        names = z.namelist()
+        assert not [n for n in names if "/pagefind/" in n or n.endswith("sw.js")]
+        z.extractall(tmp_path)
+    folder = next(tmp_path.iterdir())
+    context = chromium.new_context(**PHONE)
+    requested = []
+    context.on("request", lambda r: requested.append(r.url))
+    page = context.new_page()
+    page.goto((folder / "index.html").as_uri())
+    assert "平安法治进万家" in page.title()
+    page.locator("article a[href*='materials/index.html']").first.click()
+    page.wait_for_load_state()
+    assert "materials/index.html" in page.url and "宣传资料" in page.inner_text("article")
+    page.locator("article li a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/index.html") and page.locator("article h1").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    _shot(page, "usb-bundle-material")
+    page.goto((folder / "search/index.html").as_uri())
+    assert "U 盘版不能搜索" in page.inner_text(".md-search")
+    assert all(u.startswith("file://") for u in requested), [u for u in requested if not u.startswith("file://")][:3]
+    context.close()
+
+
+def test_page_weight_budgets(chromium, site):
+    """Bytes the browser itself says it transferred: first view of a material ≤ 80 KB, a further
+    page ≤ 12 KB (styles and scripts kept), the first search ≤ 200 KB."""
+    context = _phone(chromium, site, route=False, service_workers="block")
+    page = context.new_page()
+    page.goto(site + PAGES["material"])
+    page.wait_for_load_state("networkidle")
+    first = page.evaluate(TRANSFERRED)
+    further = {}
+    for name in ("campaign", "village", "cadre", "calendar", "lesson", "day"):
+        page.goto(site + PAGES[name])
+        page.wait_for_load_state("networkidle")
+        further[name] = page.evaluate(TRANSFERRED)
+    page.evaluate("performance.clearResourceTimings()")
+    page.click("label[for='__search']")
+    page.fill("[data-wj-query]", "工钱要不回来")
+    page.wait_for_function("document.querySelector('[data-wj-meta]').textContent.startsWith('找到')", timeout=15000)
+    page.wait_for_load_state("networkidle")
+    search = page.evaluate("performance.getEntriesByType('resource').reduce((a, e) => a + e.transferSize, 0)")
+    figures = {"material_first_view": first, "further_pages": further, "first_search": search}
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "budgets.json").write_text(json.dumps(figures, indent=2), "utf-8")
+    print("\npage weights (bytes transferred):", json.dumps(figures, ensure_ascii=False))
+    assert first <= 80 * KB, figures
+    assert max(further.values()) <= 12 * KB, figures
+    assert search <= 200 * KB, figures
+    assert context.outside == []
+    context.close()
+
+
+MODERN = [(r"\?\.", "optional chaining"), (r"\?\?", "nullish coalescing"), (r"\.at\(", "Array.at"),
+          (r"structuredClone", "structuredClone"), (r"Object\.hasOwn", "Object.hasOwn"),
+          (r"\.findLast\(", "findLast"), (r"#[a-z]\w*\s*[=;(]", "private fields")]
+MODERN_CSS = [(r":has\(", ":has()"), (r"@container", "container queries"), (r"\b\d*[sdl]vh\b", "dvh/svh/lvh units"),
+              (r"@layer", "cascade layers"), (r"\bnesting\b|&\s*[.:]", "CSS nesting")]
+
+
+def test_our_scripts_and_styles_run_in_2021_webviews():
+    """WeChat's browser and cheap phones run Android System WebView of about 2021 (Chromium ~90)."""
+    theme = REPO / "generator" / "theme"
+    for path in [*theme.rglob("*.js"), *theme.rglob("*.html")]:
+        text = re.sub(r"/\*.*?\*/|(?<![:\"'])//[^\n]*", "", path.read_text("utf-8"), flags=re.S)
+        for pattern, what in MODERN:
+            assert not re.search(pattern, text), f"{path.name}: {what}"
+    for path in theme.rglob("*.css"):
+        text = re.sub(r"/\*.*?\*/", "", path.read_text("utf-8"), flags=re.S)
+        for pattern, what in MODERN_CSS:
+            assert not re.search(pattern, text), f"{path.name}: {what}"
+
+
+def test_serve_compresses_and_caches(site):
+    import urllib.request
+
+    request = urllib.request.Request(site + "assets/wanjia.js", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as r:
+        assert r.headers["Content-Encoding"] == "gzip" and "max-age" in r.headers["Cache-Control"]
+    page = urllib.request.Request(site, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(page) as r:
+        assert r.headers["Content-Encoding"] == "gzip" and r.headers["Cache-Control"] == "no-cache"
+        stamp = r.headers["Last-Modified"]
+    again = urllib.request.Request(site, headers={"Accept-Encoding": "gzip", "If-Modified-Since": stamp})
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(again)
+    assert not_modified.value.code == 304
