@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     when.add_argument("--year", type=int, metavar="年份", help="全年（年度考核）")
     t.add_argument("--xlsx", metavar="文件", help="另外写出年度考核用的 Excel 表")
 
-    s = sub.add_parser("serve", help="在本机预览网站，修改文件后自动刷新")
+    s = sub.add_parser("serve", help="生成并在本机提供网站（压缩传输、手机可缓存），修改文件后自动重新生成")
     s.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
     s.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
 
@@ -119,16 +119,54 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .plugin import serve_site
+    """Build, serve the site as the township box would (compressed, cached), rebuild on change."""
+    import threading
+    import time
+
+    from .load import laws_dir
+    from .plugin import build_site
+    from .serve import start
 
     root = Path(args.project).resolve()
-    outreach, problems = pipeline.check(root)
-    if outreach is None:
-        _print_problems(problems, False)
+
+    def build() -> Path | None:
+        outreach, problems = pipeline.check(root, laws=laws_dir(root))
+        if outreach is None or problems.errors:
+            _print_problems(problems, False)
+            print("有错误，网站没有更新；改好后保存即可。", file=sys.stderr)
+            return None
+        try:
+            return build_site(root, (outreach, problems))
+        except Exception as e:  # a failed rebuild keeps serving the previous site
+            _report_unexpected(root, e)
+            return None
+
+    site = build()
+    if site is None:
         return 1
-    print(f"预览地址：http://{args.host}:{args.port}/ （按 Ctrl+C 停止）", file=sys.stderr)
-    serve_site(root, args.host, args.port)
-    return 0
+
+    def sources() -> float:
+        paths = [root / "mkdocs.yml", *[p for d in ("docs", "data", "campaigns") for p in (root / d).rglob("*")]]
+        return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
+
+    def watch(seen: float) -> None:
+        while True:
+            time.sleep(2)
+            now = sources()
+            if now != seen:
+                seen = now
+                print("文件有改动，正在重新生成……", file=sys.stderr)
+                if build():
+                    print("已更新，刷新浏览器即可看到。", file=sys.stderr)
+
+    threading.Thread(target=watch, args=(sources(),), daemon=True).start()
+    server, url = start(site, args.host, args.port)
+    print(f"预览地址：{url} （按 Ctrl+C 停止）", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        server.shutdown()
 
 
 def cmd_records(args) -> int:

@@ -200,10 +200,4 @@ def build_site(root: Path, loaded=None, *, strict: bool = False, site_dir: str |
     return plugin.final_dir
 
 
-def serve_site(root: Path, host: str, port: int) -> None:
-    from mkdocs.commands.serve import serve
-
-    serve(config_file=str(root / "mkdocs.yml"), open_in_browser=False, dev_addr=f"{host}:{port}")
-
-
-__all__ = ["WanjiaPlugin", "build_site", "serve_site", "Failed"]
+__all__ = ["WanjiaPlugin", "build_site", "Failed"]
