@@ -153,18 +153,18 @@ def parse_row(row: Row, shown: str, names: _Names, problems: Problems) -> Record
     outcome = row.get("走访结果")
     if outcome not in OUTCOMES:
         bad("走访结果", f"走访结果「{outcome}」应为 {'、'.join(OUTCOMES)} 之一{did_you_mean(outcome, OUTCOMES)}")
-    topics = []
-    for t in _list(row.get("讲解主题")):
-        if t in names.topic:
-            topics.append(names.topic[t])
-        else:
-            bad("讲解主题", f"未知的主题「{t}」{did_you_mean(t, names.topic)}")
-    materials = []
-    for m in _list(row.get("发放资料")):
-        if m in names.material:
-            materials.append(names.material[m])
-        else:
-            bad("发放资料", f"未知的资料「{m}」（写资料编号或标题）")
+    def known(column: str, table: dict, what: str, suggest: bool = True) -> list[str]:
+        """The ids of the names listed in a cell; each unknown one reported."""
+        out = []
+        for word in _list(row.get(column)):
+            if word in table:
+                out.append(table[word])
+            else:
+                bad(column, f"未知的{what}「{word}」" + (did_you_mean(word, table) if suggest else "（写编号或标题）"))
+        return out
+
+    topics = known("讲解主题", names.topic, "主题")
+    materials = known("发放资料", names.material, "资料", suggest=False)
     kinds = _list(row.get("问题类别"))
     for k in kinds:
         if k not in PROBLEM_KINDS:
@@ -172,12 +172,7 @@ def parse_row(row: Row, shown: str, names: _Names, problems: Problems) -> Record
     follow = yes(row.get("需跟进"))
     if follow is None:
         bad("需跟进", f"「需跟进」应填 是 或 否，实际为「{row.get('需跟进')}」")
-    cadres = []
-    for c in _list(row.get("干部")):
-        if c in names.cadre:
-            cadres.append(names.cadre[c])
-        else:
-            bad("干部", f"未知的干部「{c}」{did_you_mean(c, names.cadre)}")
+    cadres = known("干部", names.cadre, "干部")
     if not _list(row.get("干部")):
         bad("干部", "没有写走访的干部")
     # Combinations that cannot have happened.
