@@ -64,7 +64,7 @@ def _what(here: str, v, project: Project) -> str:
     return v.kind
 
 
-def visit_item(here: str, v, project, carry, me: str | None = None, show_village: bool = True) -> str:
+def visit_item(here: str, v, project, me: str | None = None, show_village: bool = True) -> str:
     """One visit as a short list item (phone screens are narrow: no wide tables)."""
     village = project.village.get(v.village)
     where = escape(_where(v, project))
@@ -74,15 +74,23 @@ def visit_item(here: str, v, project, carry, me: str | None = None, show_village
         where = escape(_where(v, project).split(" · ", 1)[-1])
     others = [project.cadre[c].name for c in v.members if c != me]
     campaign = project.campaign[v.campaign]
-    sheets = "、".join(f"[{escape(m.title)}]({link(here, f'print/{m.id}.md')})" for m in carry.get(v.campaign, ()))
     return (f"- **{v.slot.name} {v.slot.start}—{v.slot.end}**　{where} · {_what(here, v, project)}  \n"
             f"  {'同行' if me else '人员'}：{escape('、'.join(others)) or '—'}　"
-            f"[{escape(campaign.title)}]({link(here, f'campaigns/{campaign.id}.md')})"
-            + (f"  \n  带：{sheets}" if sheets and v.kind in ("入户走访", "赶集摆摊") else "") + "\n")
+            f"[{escape(campaign.title)}]({link(here, f'campaigns/{campaign.id}.md')})\n")
+
+
+def _carry_block(here: str, visits, project, carry) -> str:
+    """What to take along, once per campaign on the page (not under every visit: a county cadre
+    has 150 visits, and every link is checked at build time)."""
+    campaigns = list(dict.fromkeys(v.campaign for v in visits if v.kind in ("入户走访", "赶集摆摊")))
+    rows = [f"    - {escape(project.campaign[c].title)}：" + "、".join(
+        f"[{escape(m.title)}]({link(here, f'print/{m.id}.md')})" for m in carry.get(c, ())) for c in campaigns
+        if carry.get(c)]
+    return ('\n??? tip "要带的明白纸（点开看，可打印）"\n' + "\n".join(rows) + "\n\n") if rows else ""
 
 
 def _by_day(here: str, visits, project, carry, me: str | None = None, show_village: bool = True) -> str:
-    out, day, week = [], None, None
+    out, day, week = [_carry_block(here, visits, project, carry)], None, None
     for v in visits:
         if me and v.week != week:
             week = v.week
@@ -92,7 +100,7 @@ def _by_day(here: str, visits, project, carry, me: str | None = None, show_villa
             day = v.date
             out.append(f"\n**[{md(v.date)} 周{WEEKDAYS[v.date.weekday()]}]"
                        f"({link(here, f'days/{v.date.isoformat()}.md')})**\n\n")
-        out.append(visit_item(here, v, project, carry, me, show_village))
+        out.append(visit_item(here, v, project, me, show_village))
     return "".join(out)
 
 
@@ -193,13 +201,14 @@ def day_page(day: dt.date, outreach, visits, carry) -> str:
     here = f"days/{day.isoformat()}.md"
     notes = [n for n in (cal.holidays.get(day), cal.busy_on(day) and f"{cal.busy_on(day)}（农忙，只在晚上入户）") if n]
     out = [frontmatter(f"{md(day)}走访"), f"# {day.year}年{md(day)} 周{WEEKDAYS[day.weekday()]} 走访安排\n\n",
-           (f"{'；'.join(notes)}\n{{ .wj-muted }}\n\n" if notes else ""), f"共 {len(visits)} 次。\n"]
+           (f"{'；'.join(notes)}\n{{ .wj-muted }}\n\n" if notes else ""), f"共 {len(visits)} 次。\n",
+           _carry_block(here, visits, project, carry)]
     slot = None
     for v in visits:
         if v.slot.name != slot:
             slot = v.slot.name
             out.append(f"\n## {slot}\n\n")
-        out.append(visit_item(here, v, project, carry))
+        out.append(visit_item(here, v, project))
     return "".join(out)
 
 

@@ -33,7 +33,7 @@ def make(site: Path, folder: str) -> Path:
     """Write site/wanjia-offline.zip with everything under `folder/` inside it."""
     target = site / NAME
     files = sorted(p for p in site.rglob("*") if p.is_file())
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for path in files:
             rel = path.relative_to(site).as_posix()
             if rel.startswith(SKIP):

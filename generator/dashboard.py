@@ -9,7 +9,7 @@ from html import escape
 
 from .assess import Assessment, Rise
 from .records import INCIDENT_KINDS
-from .render import frontmatter, link, md
+from .render import frontmatter, link
 from .tables import xlsx_bytes
 
 COLORS = ("#00796b", "#e65100", "#6a1b9a", "#1565c0", "#ad1457", "#558b2f", "#4e342e", "#37474f", "#c62828", "#0277bd")

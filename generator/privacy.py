@@ -72,14 +72,10 @@ class Guard:
 
     def scan(self, text: str) -> list[Finding]:
         out = []
-        starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
-        def where(index: int) -> tuple[int, int]:
-            lo, hi = 0, len(starts) - 1
-            while lo < hi:  # the last line start at or before index
-                mid = (lo + hi + 1) // 2
-                lo, hi = (mid, hi) if starts[mid] <= index else (lo, mid - 1)
-            return lo + 1, index - starts[lo] + 1
+        def where(index: int) -> tuple[int, int]:  # found rarely: count lines only then
+            line = text.count("\n", 0, index) + 1
+            return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
         for m in ID_NUMBER.finditer(text):
             if valid_id_number(m.group()):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
