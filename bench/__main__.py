@@ -24,19 +24,28 @@ FULL = Size()
 GROWTH_FULL = Size(townships=4, villages=20, materials=250, campaigns=20, laws=250)
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one whole process (the OS's own accounting)."""
-    with tempfile.TemporaryFile() as err:  # a file, not a pipe: a chatty child must never block
+    """Wall seconds and peak RSS (MB) of one whole process (the OS's own accounting).
+
+    The peak comes from GNU time when there is one: a child forked straight from this (large)
+    process would count our pages in its peak before it execs."""
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
+        timed = [GNU_TIME, "-f", "%M", "-o", peak.name, *cmd] if os.path.exists(GNU_TIME) else cmd
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
+        proc = subprocess.Popen(timed, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
                                 env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
+        text = peak.read().strip().splitlines()
+        rss_kb = int(text[-1]) if text and text[-1].isdigit() else usage.ru_maxrss
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in (0,) and not (cmd[-1] == "check" and proc.returncode == 1):
             err.seek(0)
             raise SystemExit(f"失败：{' '.join(cmd)}\n{err.read().decode('utf-8', 'replace')[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, rss_kb / 1024
 
 
 def median_run(cmd, runs, cwd=None):
