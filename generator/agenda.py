@@ -305,7 +305,7 @@ def internal_pages(outreach, pages: dict) -> None:
     index = [frontmatter("内部：入户走访登记表"), "# 入户走访登记表（内部）\n\n"
              "!!! danger \"内部资料\"\n    含农户姓名和门牌，只在镇村内部使用，不得上传公开网站或转发。\n\n"
              "[走访记录与考核](report/index.md)　[研判：下月往哪里推](report/yanpan.md)\n\n"
-             "[走访记录导入模板（CSV）](records-template.csv)：走访后按登记表填写，"
+             "走访记录导入模板：[Excel](records-template.xlsx)　[CSV](records-template.csv)。走访后按登记表填写，"
              "再用 `wanjia records import` 导入。\n\n"]
     for m in outreach.matched:
         mine = [(vid, vs) for (cid, vid), vs in groups.items() if cid == m.campaign.id]
@@ -319,6 +319,7 @@ def internal_pages(outreach, pages: dict) -> None:
         index.append("\n")
     pages["internal/index.md"] = "".join(index)
     pages["internal/records-template.csv"] = records_template(outreach)
+    pages["internal/records-template.xlsx"] = records_template_xlsx(outreach)
 
 
 def walk_sheets(matched, village, visits, outreach) -> str:
@@ -350,13 +351,10 @@ def walk_sheets(matched, village, visits, outreach) -> str:
     return "".join(out)
 
 
-def records_template(outreach) -> bytes:
+def _template_rows(outreach):
     """One row per household of every door-to-door visit, filled with what the plan knows."""
     project = outreach.project
     register = {h.id: h for hs in project.register.values() for h in hs}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(RECORD_COLUMNS)
     for v in outreach.plan.visits:
         if v.kind != "入户走访":
             continue
@@ -365,7 +363,18 @@ def records_template(outreach) -> bytes:
                 "走访编号": v.uid}
         for hid in v.household_ids:
             h = register[hid]
-            writer.writerow([{**base, "户号": h.id, "门牌": h.door, "户主": h.head}.get(col, "") for col in RECORD_COLUMNS])
+            yield [{**base, "户号": h.id, "门牌": h.door, "户主": h.head}.get(col, "") for col in RECORD_COLUMNS]
         if not v.household_ids:
-            writer.writerow([base.get(col, "") for col in RECORD_COLUMNS])
+            yield [base.get(col, "") for col in RECORD_COLUMNS]
+
+
+def records_template(outreach) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(RECORD_COLUMNS)
+    writer.writerows(_template_rows(outreach))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def records_template_xlsx(outreach) -> bytes:
+    return xlsx_bytes({"走访记录": (RECORD_COLUMNS, list(_template_rows(outreach)))}, outreach.year)

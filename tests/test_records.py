@@ -267,3 +267,25 @@ def test_public_cadre_line_is_allowed_and_a_private_one_is_not(demo_copy, wanjia
     project.township = replace(project.township, cadres=tuple(replace(c, phone_public=False) if c is cadre else c
                                                               for c in project.township.cadres))
     assert [f.what for f in privacy.Guard(project).scan("李慧 13812345678")] == ["手机号"]
+
+
+def test_the_plans_template_filled_in_imports(built_internal, demo_copy, wanjia):
+    """The office's round trip: the internal build's Excel template, filled in for a few households."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(built_internal / "internal/records-template.xlsx")
+    sheet = book["走访记录"]
+    header = [c.value for c in sheet[1]]
+    rows = [r for r in sheet.iter_rows(min_row=2) if r[header.index("户号")].value][:3]
+    assert rows, "the template lists the register's households"
+    for row, outcome in zip(rows, ("已走访", "不在家", "已走访")):
+        row[header.index("走访结果")].value = outcome
+        row[header.index("需跟进")].value = "否"
+    keep = {r[0].row for r in rows}
+    for number in range(sheet.max_row, 1, -1):
+        if number not in keep:
+            sheet.delete_rows(number)
+    book.save(demo_copy / "filled.xlsx")
+    (demo_copy / STORE).unlink()
+    run = wanjia("-C", demo_copy, "records", "import", demo_copy / "filled.xlsx")
+    assert run.code == 0 and "新增 3 条" in run.out, run.err

@@ -236,7 +236,7 @@
       return Promise.all(pages.map(function (r) {
         return caches.match(r).then(function (res) { return res.text(); }).then(function (html) {
           var m = html.match(/<title>([^<]*)<\/title>/);
-          return { url: r.url, title: m ? m[1] : r.url };
+          return { url: r.url, title: m ? m[1].replace(/\s+-\s+[^-]+$/, "") : r.url };  // without " - site name"
         });
       }));
     }).then(function (pages) {
