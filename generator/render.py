@@ -340,10 +340,12 @@ def search_marks(outreach, kind: str, record) -> dict:
 
     project = outreach.project
     text = " ".join(str(getattr(record, f, "")) for f in ("title", "summary", "goal", "body"))
-    return {"kind": KIND_NAMES[kind],
+    # The words are joined with " · " so that the results list can tell an excerpt drawn from
+    # them (a row of synonyms nobody wrote) and show the page's one-line point instead.
+    return {"kind": KIND_NAMES[kind], "summary": getattr(record, "summary", "") or getattr(record, "goal", ""),
             "topics": [project.topic[t].name for t in record.topics],
             "audiences": [project.audience[a].name for a in getattr(record, "audiences", ())],
-            "colloquial": " ".join(vocabulary(project).colloquial_for(text))}
+            "colloquial": " · ".join(vocabulary(project).colloquial_for(text))}
 
 
 def _search_form(action: str) -> str:

@@ -109,9 +109,11 @@
     meta.textContent = shown.length ? "找到 " + found.length + " 条" : "没有找到。换个说法试试，比如“工钱”“租房”“赌博”";
     list.innerHTML = shown.map(function (d) {
       var topics = (d.meta && d.meta.topics) ? '<p class="wj-result-topics">' + escapeHtml(d.meta.topics) + "</p>" : "";
+      // An excerpt from the hidden villagers'-words block is a row of synonyms: show the point instead.
+      var excerpt = / · /.test(d.excerpt.replace(/<[^>]+>/g, "")) && d.meta.summary ? escapeHtml(d.meta.summary) : d.excerpt;
       return '<li class="md-search-result__item"><a class="md-search-result__link" href="' + d.url + '">' +
         '<article class="md-search-result__article md-typeset"><h1>' + escapeHtml(d.meta.title || "") + "</h1>" +
-        topics + "<p>" + d.excerpt + "</p></article></a></li>";
+        topics + "<p>" + excerpt + "</p></article></a></li>";
     }).join("");
   }
 
