@@ -83,6 +83,9 @@ def site_pages(outreach) -> dict[str, str | bytes]:
              "campaigns/index.md": campaigns_index(project), "villages/index.md": villages_index(project),
              "lessons/index.md": lessons_index(project), "schools/index.md": schools_index(project),
              "offline/index.md": offline_page()}
+    for g in project.groups:
+        if any(m.group == g.id for m in project.materials):
+            pages[f"materials/{g.id}/index.md"] = group_page(g, project)
     for t in project.topics:
         pages[f"topics/{t.id}.md"] = topic_page(t.id, project)
     for a in project.audiences:
@@ -107,7 +110,7 @@ def home(project: Project) -> str:
     for g in project.groups:
         count = sum(1 for m in project.materials if m.group == g.id)
         if count:
-            groups.append(f"-   [**{escape(g.name)}**]({link(here, 'materials/index.md')}#{g.id})  \n    {count} 份资料")
+            groups.append(f"-   [**{escape(g.name)}**]({link(here, f'materials/{g.id}/index.md')})  \n    {count} 份资料")
     return (frontmatter(f"{t.name}平安法治进万家", hide="[toc]")
             + f"# {escape(t.name)} 平安法治进万家\n\n"
             "在门口遇到村民的问题，用他说的话搜一搜；或者按遇到的事情找资料。\n{ .wj-lead }\n\n"
@@ -131,14 +134,28 @@ def offline_page() -> str:
             "回到有信号的地方再打开这一页，它也会存下来。\n")
 
 
+INDEX_SHOWN = 8  # materials per group on the index: its size stays the same for a county's 1,500
+
+
 def materials_index(project: Project) -> str:
     here = "materials/index.md"
     out = [frontmatter("宣传资料"), "# 宣传资料\n\n按村民遇到的事情分组。每份资料都可以打印成一页明白纸。\n"]
     for g in project.groups:
         items = [m for m in project.materials if m.group == g.id]
         if items:
-            out.append(f"\n## {escape(g.name)} {{ #{g.id} }}\n\n" + _material_list(here, items, project))
+            group_page = f"materials/{g.id}/index.md"
+            more = (f"\n[{escape(g.name)}：全部 {len(items)} 份]({link(here, group_page)}){{ .md-button }}\n"
+                    if len(items) > INDEX_SHOWN else "")
+            out.append(f"\n## [{escape(g.name)}]({link(here, group_page)}) {{ #{g.id} }}\n\n"
+                       + _material_list(here, items[:INDEX_SHOWN], project) + more)
     return "".join(out)
+
+
+def group_page(g, project: Project) -> str:
+    here = f"materials/{g.id}/index.md"
+    items = [m for m in project.materials if m.group == g.id]
+    return (frontmatter(g.name) + f"# {escape(g.name)}\n\n{len(items)} 份资料。\n\n"
+            + _material_list(here, items, project))
 
 
 def topics_index(project: Project) -> str:
