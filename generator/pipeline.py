@@ -71,12 +71,31 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
         if len(schools[school.id]) < 4:
             problems.warning(school.pos, f"{school.name} {year} 年只排到 {len(schools[school.id])} 节法治课，"
                                          "不足每年 4 课时：请补充该学段的课程或检查校历")
-    return Outreach(project, almanac, year, matched, schools=schools, laws=corpus), problems
+    outreach = Outreach(project, almanac, year, matched, schools=schools, laws=corpus)
+    _check_internal_data(outreach, problems)
+    return outreach, problems
+
+
+def _check_internal_data(outreach: Outreach, problems: Problems) -> None:
+    """The visit records and incident counts are checked too, but as warnings: a typo in an internal
+    record must not stop the public site (import, report and the internal build treat them as errors)."""
+    from . import records
+
+    root = Path(outreach.project.root)
+    if not ((root / records.STORE).exists() or (root / records.INCIDENTS).exists()):
+        return
+    found = Problems()
+    records.load_store(root, with_plan(outreach), found)  # records are checked against the plan
+    records.load_incidents(root, outreach.project, found)
+    for p in found.errors:
+        problems.warning(p.pos, f"{p.message}（内部数据，不影响公开网站）", "internal-data")
 
 
 def with_plan(outreach: Outreach) -> Outreach:
-    """Add the door-to-door plan (a stage of its own: checking the files does not need it)."""
-    outreach.plan = schedule.plan(outreach)
+    """Add the door-to-door plan (a stage of its own: checking the files does not need it, unless
+    there are visit records to check against it)."""
+    if outreach.plan is None:
+        outreach.plan = schedule.plan(outreach)
     return outreach
 
 

@@ -289,3 +289,17 @@ def test_the_plans_template_filled_in_imports(built_internal, demo_copy, wanjia)
     (demo_copy / STORE).unlink()
     run = wanjia("-C", demo_copy, "records", "import", demo_copy / "filled.xlsx")
     assert run.code == 0 and "新增 3 条" in run.out, run.err
+
+
+def test_check_warns_about_bad_internal_data_without_stopping_the_site(demo_copy, wanjia):
+    store = demo_copy / STORE
+    lines = store.read_text("utf-8-sig").splitlines()
+    store.write_text("\n".join(lines + [_row(**{"村（社区）": "新乔村"})]) + "\n", "utf-8")
+    incidents = demo_copy / "data/incidents.csv"
+    incidents.write_text(incidents.read_text("utf-8") + "2027-03,桃园村,打架,2\n", "utf-8")
+    run = wanjia("-C", demo_copy, "check", "--all")
+    assert run.code == 0
+    assert any(h.startswith(f"{STORE}:{len(lines) + 1}:3: 警告:") and "新乔村" in h and "内部数据" in h
+               for h in run.err.splitlines()), run.err[-2000:]
+    assert "data/incidents.csv:" in run.err and "类别「打架」" in run.err
+    assert wanjia("-C", demo_copy, "report").code == 1  # the report will not count on bad rows
