@@ -25,12 +25,16 @@ def plan_pages(outreach, pages: dict, internal: bool = False) -> None:
     campaign pages)."""
     plan, project = outreach.plan, outreach.project
     by_cadre, by_village, by_day = plan.by_cadre(), plan.by_village(), plan.by_day()
+    totals, by_campaign = plan.totals(), defaultdict(list)
+    for v in plan.visits:
+        by_campaign[v.campaign].append(v)
     carry = {m.campaign.id: m.materials[:MATERIALS_PER_VISIT] for m in outreach.matched}
     for v in project.township.villages:
         pages[f"villages/{v.id}.md"] += village_schedule(v.id, outreach, by_village.get(v.id, []), carry)
         pages[f"calendar/villages/{v.id}.ics"] = plan_ics(outreach, by_village.get(v.id, []), f"{v.name}走访")
     for m in outreach.matched:
-        pages[f"campaigns/{m.campaign.id}.md"] += campaign_schedule(m, outreach)
+        pages[f"campaigns/{m.campaign.id}.md"] += campaign_schedule(m, outreach, by_campaign[m.campaign.id],
+                                                                    totals.get(m.campaign.id, {}))
     pages["cadres/index.md"] = cadres_index(outreach)
     for cadre in project.township.cadres:
         visits = by_cadre.get(cadre.id)
@@ -47,12 +51,17 @@ def plan_pages(outreach, pages: dict, internal: bool = False) -> None:
 
 
 # ---------------------------------------------------------------- one visit, in words
+def _spot(v, project: Project) -> str:
+    """Where in the village: the grid walked, or the market, enterprise or school ("" for the whole village)."""
+    if v.kind == "入户走访":
+        return project.grid[v.grid][1].name
+    return v.place if v.place and v.village in project.village else ""
+
+
 def _where(v, project: Project) -> str:
     village = project.village.get(v.village)
-    name = village.name if village else v.place
-    if v.kind == "入户走访":
-        return f"{name} · {project.grid[v.grid][1].name}"
-    return f"{name} · {v.place}" if v.place and village else f"{name}"
+    name, spot = (village.name if village else v.place), _spot(v, project)
+    return f"{name} · {spot}" if spot else name
 
 
 def _what(here: str, v, project: Project) -> str:
@@ -66,12 +75,13 @@ def _what(here: str, v, project: Project) -> str:
 
 def visit_item(here: str, v, project, me: str | None = None, show_village: bool = True) -> str:
     """One visit as a short list item (phone screens are narrow: no wide tables)."""
-    village = project.village.get(v.village)
-    where = escape(_where(v, project))
-    if show_village and village:
-        where = f"[{escape(village.name)}]({link(here, f'villages/{village.id}.md')})" + where[len(escape(village.name)):]
-    elif not show_village:
-        where = escape(_where(v, project).split(" · ", 1)[-1])
+    village, spot = project.village.get(v.village), _spot(v, project)
+    if not show_village:
+        where = escape(spot or (village.name if village else v.place))
+    elif village:
+        where = f"[{escape(village.name)}]({link(here, f'villages/{village.id}.md')})" + (f" · {escape(spot)}" if spot else "")
+    else:
+        where = escape(v.place)
     others = [project.cadre[c].name for c in v.members if c != me]
     campaign = project.campaign[v.campaign]
     return (f"- **{v.slot.name} {v.slot.start}—{v.slot.end}**　{where} · {_what(here, v, project)}  \n"
@@ -120,15 +130,14 @@ def village_schedule(village_id: str, outreach, visits, carry) -> str:
     return "".join(out)
 
 
-def campaign_schedule(matched, outreach) -> str:
-    """The campaign's plan: coverage, the gatherings with their dates, and each village's share."""
+def campaign_schedule(matched, outreach, visits, row: dict) -> str:
+    """The campaign's plan (its `visits` and its `row` of Plan.totals): coverage, the gatherings with
+    their dates, and each village's share."""
     plan, project = outreach.plan, outreach.project
     c = matched.campaign
     here = f"campaigns/{c.id}.md"
-    row = plan.totals().get(c.id, {})
     planned = row.get("households", 0)
     wanted = planned + row.get("left", 0)
-    visits = [v for v in plan.visits if v.campaign == c.id]
     out = [f"\n## {plan.year} 年走访安排\n\n共 {len(visits)} 次"
            + (f"，入户 {planned}/{wanted} 户（{planned * 100 // wanted}%），其中重点户 {row.get('priority', 0)} 户"
               if wanted else "") + "。\n\n"]

@@ -204,15 +204,17 @@ def cmd_report(args) -> int:
     if outreach is None:
         _print_problems(problems, False)
         return 1
-    pipeline.with_plan(outreach)
-    found = Problems()
-    result, found = pipeline.assessment(outreach, month, args.year, found)
+    result, found = pipeline.assessment(pipeline.with_plan(outreach), month, args.year)
     if found.errors:
         print(found.as_text() + "\n以上记录或案事件数据有错误，请先改正。", file=sys.stderr)
         return 1
     print(assessment_text(outreach, result))
     if args.xlsx:
-        Path(args.xlsx).write_bytes(assessment_xlsx(outreach, result))
+        try:
+            Path(args.xlsx).write_bytes(assessment_xlsx(outreach, result))
+        except OSError as e:
+            print(f"wanjia：错误：无法写入 {args.xlsx}（{e.strerror}）", file=sys.stderr)
+            return 1
         print(f"年度考核表已写入 {args.xlsx}", file=sys.stderr)
     return 0
 

@@ -32,6 +32,7 @@ class Outreach:
     schools: dict[str, list[SchoolLesson]] = field(default_factory=dict)  # school id → its lessons
     plan: Plan | None = None
     laws: LawCorpus | None = None
+    internal: tuple | None = None  # (records, incidents, their problems) once read by check()
 
     @property
     def cal(self):
@@ -85,8 +86,8 @@ def _check_internal_data(outreach: Outreach, problems: Problems) -> None:
     if not ((root / records.STORE).exists() or (root / records.INCIDENTS).exists()):
         return
     found = Problems()
-    records.load_store(root, with_plan(outreach), found)  # records are checked against the plan
-    records.load_incidents(root, outreach.project, found)
+    kept = records.load_store(root, with_plan(outreach), found)  # records are checked against the plan
+    outreach.internal = (kept, records.load_incidents(root, outreach.project, found), found)
     for p in found.errors:
         problems.warning(p.pos, f"{p.message}（内部数据，不影响公开网站）", "internal-data")
 
@@ -119,16 +120,12 @@ def add_related(outreach: Outreach, searcher: Searcher, limit: int = 3) -> None:
         outreach.related[f"campaign:{c.id}"] = searcher.related(f"campaign:{c.id}", limit=limit + 2)
 
 
-def assessment(outreach: Outreach, month: tuple[int, int] | None = None, year: int | None = None,
-               problems: Problems | None = None):
+def assessment(outreach: Outreach, month: tuple[int, int] | None = None, year: int | None = None):
     """Records and incidents measured against the plan, for a month, a year, or (by default) the
-    latest month that has records. Bad rows in the stored files are reported into `problems`."""
-    from . import assess, records
+    latest month that has records; and the problems of the stored files (errors here)."""
+    from . import assess
 
-    problems = problems if problems is not None else Problems()
-    root = Path(outreach.project.root)
-    kept = records.load_store(root, outreach, problems)
-    incidents = records.load_incidents(root, outreach.project, problems)
+    kept, incidents, problems = outreach.internal or ([], [], Problems())
     if month is None and year is None:
         months = [(r.date.year, r.date.month) for r in kept] + [i.month for i in incidents]
         month = max(months) if months else (outreach.year, 12)

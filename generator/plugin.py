@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from . import agenda, bundle, dashboard, pipeline, privacy, render
-from .problems import Failed, Problems
+from .problems import Failed
 
 log = logging.getLogger("mkdocs.plugins.wanjia")
 
@@ -61,8 +61,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         self.pages = render.site_pages(outreach)
         agenda.plan_pages(outreach, self.pages, internal=self.config.internal)
         if self.config.internal:
-            found = Problems()
-            result, found = pipeline.assessment(outreach, year=outreach.year, problems=found)  # the year so far
+            result, found = pipeline.assessment(outreach, year=outreach.year)  # the year so far
             if found.errors:
                 raise PluginError(found.as_text() + "\n走访记录或案事件数据有错误；内部版没有生成。")
             dashboard.report_pages(outreach, result, self.pages)
