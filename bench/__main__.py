@@ -74,8 +74,8 @@ def first_search_bytes(site: Path, query: str = "工钱") -> float | None:
         return None
     from playwright.sync_api import sync_playwright
 
-    from generator.evaluate import CHROMIUM_ARGS
-    from generator.serve import start as serve
+    from generator.dev.search_eval import CHROMIUM_ARGS
+    from generator.site.serve import start as serve
 
     server, url = serve(site)
     fetched: list[str] = []
@@ -105,7 +105,8 @@ def naive_config(project: Path, docs: Path) -> Path:
 
 def export_markdown(project: Path) -> Path:
     """Every page our build renders, as plain Markdown files (for the naive config and Hugo)."""
-    from generator import pipeline, render
+    from generator import pipeline
+    from generator.site import pages as render
 
     outreach = pipeline.with_plan(pipeline.check(project)[0])
     docs = project.parent / f"{project.name}-md"
@@ -137,11 +138,11 @@ def hugo_site(docs: Path) -> Path | None:
 
 def whoosh_figures(project: Path, laws: int | None) -> dict:
     from generator import pipeline
-    from generator.evaluate import load_questions
+    from generator.dev.search_eval import load_questions
 
     outreach, _ = pipeline.check(project, laws=None)
-    from generator.load import laws_dir
-    from generator.laws import LawCorpus
+    from generator.content.laws import LawCorpus
+    from generator.content.load import laws_dir
 
     outreach.laws = LawCorpus(laws_dir(project))
     shutil.rmtree(project / ".cache", ignore_errors=True)

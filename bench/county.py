@@ -25,7 +25,7 @@ class Size:
     campaigns: int = 40
     laws: int | None = None   # law texts as pages; None = all in the corpus
 
-    def times(self, k: int) -> "Size":
+    def times(self, k: int) -> Size:
         return Size(self.townships * k, self.villages, self.materials * k, self.campaigns,
                     None if self.laws is None else self.laws * k)
 
@@ -36,7 +36,7 @@ def _name(rng: random.Random) -> str:
 
 def _law_paragraphs(limit: int | None):
     """(law name, version, article number, text) for articles of the corpus, in a stable order."""
-    from generator.laws import LawCorpus
+    from generator.content.laws import LawCorpus
 
     corpus = LawCorpus(LAWS)
     out, pages = [], []

@@ -17,7 +17,7 @@ import random
 from pathlib import Path
 
 from generator import pipeline
-from generator.records import INCIDENTS, Record, write_store
+from generator.plan.records import INCIDENTS, Record, write_store
 
 REPO = Path(__file__).resolve().parents[1]
 UNTIL = dt.date(2027, 3, 31)

@@ -12,8 +12,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from generator import pipeline, schedule
-from generator.model import Grid
+from generator import pipeline
+from generator.content.model import Grid
+from generator.plan import schedule
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,7 +43,7 @@ def cpsat_optimum(outreach, campaign_id: str, seconds: float = 60.0) -> tuple[in
             demand[g.id] = (dp + p, do + o)
         got_p = {g: [] for g in demand}
         got_o = {g: [] for g in demand}
-        for ti, (day, name, busy) in enumerate(times):
+        for day, name, busy in times:
             cap = rules.busy_households_per_slot if busy else rules.households_per_slot
             for pair in schedule._pairs(village):
                 if any(lv.cadre in pair and lv.start <= day <= lv.end for lv in rules.leave):

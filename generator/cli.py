@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
-import logging
 import sys
 import traceback
 from pathlib import Path
 
-from . import __version__
-from . import pipeline
+from . import __version__, pipeline
 from .problems import Failed, Problems
 
 
@@ -93,7 +92,7 @@ def _print_problems(problems: Problems, strict: bool, fmt: str = "text", fold: i
 
 
 def cmd_check(args) -> int:
-    from .load import laws_dir
+    from .content.load import laws_dir
 
     _, problems = pipeline.check(args.project, laws=laws_dir(args.project, args.laws), require_laws=bool(args.laws))
     _print_problems(problems, args.strict, args.format, fold=0 if args.all else 3)
@@ -101,9 +100,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .plugin import build_site
-
-    from .load import laws_dir
+    from .content.load import laws_dir
+    from .site.plugin import build_site
 
     root = Path(args.project).resolve()
     outreach, problems = pipeline.check(root, laws=laws_dir(root))
@@ -123,9 +121,9 @@ def cmd_serve(args) -> int:
     import threading
     import time
 
-    from .load import laws_dir
-    from .plugin import build_site
-    from .serve import start
+    from .content.load import laws_dir
+    from .site.plugin import build_site
+    from .site.serve import start
 
     root = Path(args.project).resolve()
 
@@ -170,7 +168,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_records(args) -> int:
-    from .records import STORE, import_file
+    from .plan.records import STORE, import_file
 
     outreach, problems = pipeline.check(args.project)
     if outreach is None:
@@ -190,7 +188,7 @@ def cmd_records(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .dashboard import assessment_text, assessment_xlsx
+    from .site.dashboard import assessment_text, assessment_xlsx
 
     month = None
     if args.month:
@@ -220,7 +218,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .schemas import write_schemas
+    from .content.json_schema import write_schemas
 
     for path in write_schemas(Path(args.project)):
         print(f"已写入 {path}", file=sys.stderr)
@@ -253,7 +251,7 @@ def cmd_plan(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from .load import laws_dir
+    from .content.load import laws_dir
 
     outreach, problems = pipeline.check(args.project, laws=laws_dir(args.project) if args.laws else None)
     if outreach is None:
@@ -274,7 +272,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_eval_search(args) -> int:
-    from .evaluate import evaluate, print_table
+    from .dev.search_eval import evaluate, print_table
 
     outreach, problems = pipeline.check(args.project)
     if outreach is None:

@@ -9,14 +9,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import calendar, privacy, readability, schedule
-from .calendar import Almanac
-from .laws import LawCorpus, check_citations, check_reviews
-from .load import load_project
-from .match import Matched, SchoolLesson, match, school_plans
-from .model import Project
+from .content import privacy, readability
+from .content.laws import LawCorpus, check_citations, check_reviews
+from .content.load import load_project
+from .content.model import Project
+from .plan import schedule
+from .plan.almanac import Almanac
+from .plan.almanac import check as check_almanac
+from .plan.match import Matched, SchoolLesson, match, school_plans
+from .plan.schedule import Plan
 from .problems import Pos, Problems
-from .schedule import Plan
 from .search import Searcher, Vocabulary, law_docs, open_index, project_docs
 
 
@@ -47,7 +49,7 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
     project, problems = load_project(root)
     if project is None:
         return None, problems
-    almanac = calendar.check(project, problems, region)
+    almanac = check_almanac(project, problems, region)
     readability.check(project, problems)
     privacy.check_sources(project, problems)
     corpus = None
@@ -80,7 +82,7 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
 def _check_internal_data(outreach: Outreach, problems: Problems) -> None:
     """The visit records and incident counts are checked too, but as warnings: a typo in an internal
     record must not stop the public site (import, report and the internal build treat them as errors)."""
-    from . import records
+    from .plan import records
 
     root = Path(outreach.project.root)
     if not ((root / records.STORE).exists() or (root / records.INCIDENTS).exists()):
@@ -123,7 +125,7 @@ def add_related(outreach: Outreach, searcher: Searcher, limit: int = 3) -> None:
 def assessment(outreach: Outreach, month: tuple[int, int] | None = None, year: int | None = None):
     """Records and incidents measured against the plan, for a month, a year, or (by default) the
     latest month that has records; and the problems of the stored files (errors here)."""
-    from . import assess
+    from .plan import assess
 
     kept, incidents, problems = outreach.internal or ([], [], Problems())
     if month is None and year is None:

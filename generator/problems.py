@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
@@ -51,7 +51,7 @@ class Problems:
     def warning(self, pos: Pos, message: str, code: str = "") -> None:
         self.items.append(Problem(pos, WARNING, message, code))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
     @property
@@ -72,7 +72,8 @@ class Problems:
     def as_text(self, fold: int = 0) -> str:
         """One line per problem; with `fold`, a kind of warning seen more than `fold` times is
         shown by its first `fold` places and a count."""
-        lines, shown = [], {}
+        lines: list[str] = []
+        shown: dict[str, int] = {}
         counts: dict[str, int] = {}
         for p in self.items:
             if p.code:
@@ -83,7 +84,7 @@ class Problems:
                 if shown[p.code] > fold:
                     continue
             lines.append(str(p))
-        for code, n in shown.items():
+        for n in shown.values():
             lines.append(f"（同类警告共 {n} 条，上面只列出 {fold} 条；用 wanjia check --all 或 --format json 查看全部）")
         return "\n".join(lines)
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import ACTIVITY_TYPES
-from .render import KIND_NAMES, md, span_text
+from .content.model import ACTIVITY_TYPES
+from .site.pages import KIND_NAMES, md, span_text
 
 
 def calendar_text(outreach) -> str:
@@ -16,7 +16,7 @@ def calendar_text(outreach) -> str:
         first = dt.date(year, month, 1)
         last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
-        def inside(spans):
+        def inside(spans, first=first, last=last):
             return [s for s in spans if s.clip(first, last)]
         lines.append(f"\n── {month} 月 " + "─" * 30)
         lines.append("  节气　" + "　".join(f"{md(d)} {n}" for d, n in cal.terms if d.month == month))
@@ -84,7 +84,7 @@ def plan_text(outreach) -> str:
         others = "、".join(f"{kind} {row[kind]}" for kind in ACTIVITY_TYPES[1:] if row.get(kind)) or "—"
         lines.append(f"| {m.campaign.title} | {row.get('visits', 0)} | {planned}/{wanted} | {rate} | "
                      f"{row.get('priority', 0)} | {others} | {row.get('misses', 0)} |")
-    load = {}
+    load: dict[str, int] = {}
     for v in plan.visits:
         for c in v.members:
             load[c] = load.get(c, 0) + 1

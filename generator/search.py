@@ -15,22 +15,22 @@ renames it into place, so a stale or half-written index is never opened.
 from __future__ import annotations
 
 import difflib
-import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
-import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from whoosh import fields, index, query, scoring
 from whoosh.analysis import Token, Tokenizer
-from html import escape
 
 from . import quiet_jieba
+from .locking import Busy, held
 
 ANALYZER_VERSION = "bigram+jieba/3"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -197,8 +197,7 @@ def _pinyin(word: str) -> str:
     return " ".join(lazy_pinyin(word))
 
 
-class IndexBusy(RuntimeError):
-    pass
+IndexBusy = Busy  # the name the CLI and tests know
 
 
 def open_index(cache_dir: Path, docs: list[Doc], vocab: Vocabulary, wait: float = 120.0) -> index.Index:
@@ -220,26 +219,8 @@ def open_index(cache_dir: Path, docs: list[Doc], vocab: Vocabulary, wait: float 
     return index.open_dir(str(final))
 
 
-class _lock:
-    def __init__(self, path: Path, wait: float):
-        self.path, self.wait = path, wait
-
-    def __enter__(self):
-        self.handle = open(self.path, "a+")
-        deadline = time.monotonic() + self.wait
-        while True:
-            try:
-                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    self.handle.close()
-                    raise IndexBusy(f"另一个进程正在建立搜索索引（{self.path}），等了 {self.wait:.0f} 秒仍未完成")
-                time.sleep(0.1)
-
-    def __exit__(self, *exc):
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
+def _lock(path: Path, wait: float):
+    return held(path, wait, f"另一个进程正在建立搜索索引（{path}），等了 {wait:.0f} 秒仍未完成")
 
 
 def _build(cache_dir: Path, final: Path, docs: list[Doc], vocab: Vocabulary) -> None:
@@ -374,7 +355,7 @@ def _word_query(word: str, vocab: Vocabulary, relaxed: bool = False) -> query.Qu
     return query.Or(parts)
 
 
-def snippet(body: str, terms: list[str], width: int = 60) -> str:
+def snippet(body: str, terms: Sequence[str], width: int = 60) -> str:
     """A short passage around the first place any term occurs, each occurrence in <mark>."""
     text = re.sub(r"\s+", " ", body).strip()
     found = [(text.find(t), t) for t in sorted(set(terms), key=len, reverse=True) if t and t in text]
@@ -434,7 +415,7 @@ class Searcher:
         q = query.Or([_word_query(w, self.vocab) for w in words])
         return self.searcher.search(q, limit=limit, filter=filter_q)
 
-    def _hit(self, r, terms: list[str] = ()) -> Hit:
+    def _hit(self, r, terms: Sequence[str] = ()) -> Hit:
         return Hit(r["uid"], r["kind"], r["path"], r["title"], r.get("summary", ""),
                    snippet(r.get("body", ""), terms) or r.get("summary", ""),
                    tuple(t for t in r.get("topics", "").split(",") if t),
@@ -452,7 +433,7 @@ class Searcher:
 
     def homophone(self, word: str) -> str | None:
         """A known word that sounds exactly like `word` (same pinyin, tones ignored)."""
-        self.known_words
+        _ = self.known_words  # builds the sound table on first use
         same = [w for w in self._sounds.get(_pinyin(word), []) if w != word]
         return same[0] if same else None
 

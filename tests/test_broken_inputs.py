@@ -91,7 +91,7 @@ CASES = [
          new="heads: [feng-tao, li-hui]", line="heads: [feng-tao, li-hui]"),
     Case("team-same-person-twice", TOWN, "既是党政领导又是部门负责人", old="heads: [xu-ming, yang-chunsheng]",
          new="heads: [zhou-guohua, yang-chunsheng]", line="heads: [zhou-guohua"),
-    Case("gbk-file", MAT, "不是 UTF-8 编码", content="---\nid: x\n".encode("utf-8") + "标题".encode("gbk"), line=3),
+    Case("gbk-file", MAT, "不是 UTF-8 编码", content=b"---\nid: x\n" + "标题".encode("gbk"), line=3),
     Case("bom", CAMP, "BOM", content=b"\xef\xbb\xbfid: winter-door-to-door\n", line=1),
     Case("empty-file", CAMP, "文件是空的", content="  \n", line=1),
     Case("comments-only", CAMP, "只有注释", content="# 还没写\n", line=1),

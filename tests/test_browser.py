@@ -12,7 +12,6 @@ import zipfile
 from urllib.parse import quote, urlparse
 
 import pytest
-
 from conftest import REPO, need_chromium
 
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -63,7 +62,7 @@ def chromium():
     need_chromium()
     from playwright.sync_api import sync_playwright
 
-    from generator.evaluate import CHROMIUM_ARGS
+    from generator.dev.search_eval import CHROMIUM_ARGS
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -73,7 +72,7 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def site(built_demo):
-    from generator.serve import start
+    from generator.site.serve import start
 
     server, url = start(built_demo)
     yield url
@@ -199,7 +198,7 @@ def test_read_aloud_only_with_a_chinese_voice(chromium, site):
 
 
 def test_works_offline_after_a_first_visit(chromium, built_demo):
-    from generator.serve import start
+    from generator.site.serve import start
 
     server, url = start(built_demo)
     context = chromium.new_context(**PHONE)
@@ -296,7 +295,7 @@ MODERN_CSS = [(r":has\(", ":has()"), (r"@container", "container queries"), (r"\b
 
 def test_our_scripts_and_styles_run_in_2021_webviews():
     """WeChat's browser and cheap phones run Android System WebView of about 2021 (Chromium ~90)."""
-    theme = REPO / "generator" / "theme"
+    theme = REPO / "generator" / "site" / "theme"
     for path in [*theme.rglob("*.js"), *theme.rglob("*.html")]:
         text = re.sub(r"/\*.*?\*/|(?<![:\"'])//[^\n]*", "", path.read_text("utf-8"), flags=re.S)
         for pattern, what in MODERN:

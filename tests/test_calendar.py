@@ -8,11 +8,11 @@ from dataclasses import replace
 
 import ephem
 import pytest
-
 from conftest import REPO
-from generator.calendar import TERMS, Almanac, DayError, Span, festival_dates, merge, term_date
-from generator.load import load_project
+
+from generator.content.load import load_project
 from generator.pipeline import check
+from generator.plan.almanac import TERMS, Almanac, DayError, Span, festival_dates, merge, term_date
 
 BEIJING = dt.timedelta(hours=8)
 
@@ -32,7 +32,7 @@ def _oracle_terms(year: int) -> dict[str, dt.date]:
     for i, name in enumerate(TERMS):
         target = (285 + 15 * i) % 360
         lo = ephem.Date(start + (i * 15.2) - 10)
-        diff = lambda t: (_sun_longitude(ephem.Date(t)) - target + 180) % 360 - 180  # noqa: E731
+        diff = lambda t, target=target: (_sun_longitude(ephem.Date(t)) - target + 180) % 360 - 180  # noqa: E731
         while diff(lo + 1) < 0:
             lo = ephem.Date(lo + 1)
         hi = ephem.Date(lo + 1)

@@ -9,14 +9,14 @@ from dataclasses import replace
 
 import pytest
 import yaml
-
 from conftest import LAWS, REPO, SHARED, need_chromium
+
 from generator import pipeline
-from generator.laws import LawCorpus, check_citations, check_reviews
-from generator.load import load_project
-from generator.model import Citation, Review
+from generator.content.laws import LawCorpus, check_citations, check_reviews
+from generator.content.load import load_project
+from generator.content.model import Citation, Review
+from generator.content.readability import check_material
 from generator.problems import Pos, Problems
-from generator.readability import check_material
 
 HOTLINES = {"12348", "110", "119", "120", "122", "12333", "12345"}
 
@@ -188,8 +188,8 @@ def test_print_sheets_fit_one_a4_page(built_demo, project):
     need_chromium()
     from playwright.sync_api import sync_playwright
 
-    from generator.evaluate import CHROMIUM_ARGS
-    from generator.serve import start as serve
+    from generator.dev.search_eval import CHROMIUM_ARGS
+    from generator.site.serve import start as serve
 
     server, url = serve(built_demo)
     try:

@@ -1,8 +1,8 @@
 """The demo township itself: valid, complete, and honest about review."""
 import yaml
-
 from conftest import REPO, SHARED
-from generator.load import load_project
+
+from generator.content.load import load_project
 
 
 def test_demo_has_no_errors():

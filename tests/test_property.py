@@ -1,13 +1,12 @@
 """Random YAML and front matter never make the loader raise: it reports, with a position."""
 from __future__ import annotations
 
-
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import model
-from generator.load import Layout, load_page, load_yaml_file
+from generator.content import model
+from generator.content.load import Layout, load_page, load_yaml_file
 from generator.problems import Problems
 
 KEYS = st.sampled_from(["id", "title", "name", "topics", "villages", "grids", "team", "leader", "heads",

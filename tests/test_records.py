@@ -6,11 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
-from generator import assess, pipeline, privacy
-from generator.model import RECORD_COLUMNS
-from generator.records import STORE, Incident, Record
+
+from generator import pipeline
+from generator.content import privacy
+from generator.content.model import RECORD_COLUMNS
+from generator.plan import assess
+from generator.plan.records import STORE, Incident, Record
 
 HEADER = ",".join(RECORD_COLUMNS)
 
@@ -160,12 +162,12 @@ def test_implausible_records_are_flagged():
 
 
 def test_rising_incidents_recommend_a_campaign_with_evidence():
-    from generator.dashboard import assessment_text
+    from generator.site.dashboard import assessment_text
 
     outreach = _outreach()
     months = [(2026, 12), (2027, 1), (2027, 2), (2027, 3)]
-    incidents = [Incident(m, "nanzhuang", "赌博", n) for m, n in zip(months, (0, 1, 1, 3))]
-    incidents += [Incident(m, "xinqiao", "劳资", n) for m, n in zip(months, (2, 2, 2, 2))]  # steady: no rise
+    incidents = [Incident(m, "nanzhuang", "赌博", n) for m, n in zip(months, (0, 1, 1, 3), strict=True)]
+    incidents += [Incident(m, "xinqiao", "劳资", n) for m, n in zip(months, (2, 2, 2, 2), strict=True)]  # steady: no rise
     incidents += [Incident((2027, 3), "taoyuan", "火情", 4)]
     a = assess.assess(outreach, [], incidents, dt.date(2027, 3, 1), dt.date(2027, 3, 31))
     assert [(r.village, r.kind) for r in a.rises] == [("taoyuan", "火情"), ("nanzhuang", "赌博")]
@@ -176,7 +178,7 @@ def test_rising_incidents_recommend_a_campaign_with_evidence():
 
 
 def test_a_rise_brings_forward_the_campaign_that_runs_next_month():
-    from generator.dashboard import assessment_text
+    from generator.site.dashboard import assessment_text
 
     outreach = _outreach()
     incidents = [Incident((2027, 1), "nanzhuang", "赌博", 2)]
@@ -206,7 +208,7 @@ def test_internal_build_has_report_and_yanpan_charts(built_internal):
 
 # ---------------------------------------------------------------- the privacy guard
 def _id_number(prefix17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(prefix17, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)))
+    total = sum(int(d) * w for d, w in zip(prefix17, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), strict=True))
     return prefix17 + "10X98765432"[total % 11]
 
 
@@ -242,7 +244,7 @@ def test_guard_fails_a_build_with_a_household_name_in_a_campaign(demo_copy, wanj
 
 
 def test_guard_fails_a_generated_page_but_passes_the_internal_build(demo_copy, wanjia, monkeypatch):
-    from generator import render
+    from generator.site import pages as render
 
     home = render.home
     monkeypatch.setattr(render, "home", lambda project: home(project) + "\n本周重点户：新桥村一组1号 沈小龙\n")
@@ -278,7 +280,7 @@ def test_the_plans_template_filled_in_imports(built_internal, demo_copy, wanjia)
     header = [c.value for c in sheet[1]]
     rows = [r for r in sheet.iter_rows(min_row=2) if r[header.index("户号")].value][:3]
     assert rows, "the template lists the register's households"
-    for row, outcome in zip(rows, ("已走访", "不在家", "已走访")):
+    for row, outcome in zip(rows, ("已走访", "不在家", "已走访"), strict=True):
         row[header.index("走访结果")].value = outcome
         row[header.index("需跟进")].value = "否"
     keep = {r[0].row for r in rows}

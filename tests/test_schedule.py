@@ -6,12 +6,13 @@ import datetime as dt
 from collections import Counter
 from dataclasses import replace
 
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
-from generator import pipeline, schedule
-from generator.model import Grid, Leave, Team, Village
+from generator import pipeline
+from generator.content.model import Grid, Leave, Team, Village
+from generator.plan import schedule
 
 
 def _lunar_day(d: dt.date) -> int:
@@ -181,7 +182,7 @@ def townships(draw):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(townships())
 def test_random_townships_keep_every_rule(case):
-    from generator.model import Cadre
+    from generator.content.model import Cadre
 
     villages, leaves, capacity, weekly = case
     outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])

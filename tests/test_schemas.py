@@ -3,9 +3,9 @@ import json
 
 import jsonschema
 import yaml
-
 from conftest import REPO
-from generator.schemas import render_schemas
+
+from generator.content.json_schema import render_schemas
 
 
 def test_committed_schemas_are_current():

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO
+
 from generator import pipeline
-from generator.evaluate import evaluate
-from generator.search import Doc, IndexBusy, Searcher, Vocabulary, open_index, query_words, _lock
+from generator.dev.search_eval import evaluate
+from generator.search import Doc, IndexBusy, Searcher, Vocabulary, _lock, open_index, query_words
 
 VOCAB = Vocabulary({"工钱": ("工资", "劳动报酬"), "包工头": ("分包单位",)}, ("怎么办", "吗", "呢"))
 
@@ -167,7 +167,8 @@ def test_evaluation_meets_the_bar_for_whoosh():
 
 def test_evaluation_meets_the_bar_for_pagefind_on_the_built_site(built_demo):
     from conftest import need_chromium
-    from generator.evaluate import load_questions, pagefind_score
+
+    from generator.dev.search_eval import load_questions, pagefind_score
 
     need_chromium()
     outreach, _ = pipeline.check(built_demo.parent)

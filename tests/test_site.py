@@ -4,12 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_demo
-from generator import render
+from helpers import css_refs, is_external, page_refs, resolve
+
 from generator.cli import main
 from generator.pipeline import check
-from helpers import css_refs, is_external, page_refs, resolve
+from generator.site import pages as render
 
 
 def _pages(site: Path) -> list[Path]:

@@ -13,13 +13,13 @@ import calendar as _stdlib_calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from borax.calendars.festivals2 import LunarFestival
 from borax.calendars.lunardate import TERMS_CN, LunarDate, TermUtils
 
-from .model import Period, Project
-from .problems import Pos, Problems, did_you_mean
+from ..content.model import Period, Project
+from ..problems import Pos, Problems, did_you_mean
 
 TERMS = tuple(TERMS_CN)  # 小寒 … 冬至, in calendar order
 _LUNAR_FESTIVALS = {"春节": (1, 1), "元宵": (1, 15), "龙抬头": (2, 2), "端午": (5, 5), "七夕": (7, 7),
@@ -82,7 +82,7 @@ class Span:
         for i in range(self.days):
             yield self.start + dt.timedelta(days=i)
 
-    def clip(self, lo: dt.date, hi: dt.date) -> "Span | None":
+    def clip(self, lo: dt.date, hi: dt.date) -> Span | None:
         start, end = max(self.start, lo), min(self.end, hi)
         return Span(start, end, self.name, self.kind) if start <= end else None
 
@@ -123,12 +123,12 @@ def subtract(spans: list[Span], holes: list[Span]) -> list[Span]:
 
 
 # ---------------------------------------------------------------- astronomy and the lunar calendar
-@lru_cache(maxsize=None)
+@cache
 def term_date(year: int, name: str) -> dt.date:
     return TermUtils.nth_term_day(year, term_name=name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def lunar_to_solar(lunar_year: int, month: int, day: int) -> dt.date | None:
     """The solar date of a lunar day; day 30 of a 29-day month means the month's last day."""
     for d in (day, day - 1) if day == 30 else (day,):
@@ -139,7 +139,7 @@ def lunar_to_solar(lunar_year: int, month: int, day: int) -> dt.date | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def new_years_eve(lunar_year: int) -> dt.date | None:
     try:
         return LunarFestival(day=-1).at(lunar_year).to_solar_date()
@@ -287,8 +287,8 @@ class Almanac:
         offset = 0
         if (m := _OFFSET.fullmatch(text)) and not _MONTH_DAY.fullmatch(text):
             text, offset = m.group(1).strip(), int(m.group(3)) * (1 if m.group(2) == "+" else -1)
-        if text in self.publicity and self.publicity[text].on:
-            base = self.parse_day(self.publicity[text].on)
+        if text in self.publicity and (on := self.publicity[text].on):
+            base = self.parse_day(on)
             return Day(base.kind, base.month, base.day, base.term, base.offset + offset)
         try:
             base = _parse_base(text)
@@ -296,7 +296,7 @@ class Almanac:
             if str(e) != text:
                 raise
             raise DayError(f"无法识别的日子「{text}」{did_you_mean(text, self.day_names())}"
-                           "（可写节气或节日名如 清明、端午，月-日如 12-01，农历如 腊月二十，可加减天数如 小满+5）")
+                           "（可写节气或节日名如 清明、端午，月-日如 12-01，农历如 腊月二十，可加减天数如 小满+5）") from None
         return Day(base.kind, base.month, base.day, base.term, offset)
 
     # ---- spans
@@ -329,6 +329,8 @@ class Almanac:
         if pub.months:
             return merge([Span(dt.date(year, m, 1), dt.date(year, m, _stdlib_calendar.monthrange(year, m)[1]),
                                name, "宣传") for m in pub.months])
+        if pub.start is None or pub.end is None:  # the schema asks for one of on, start–end, months
+            return []
         return self.spans_between(pub.start, pub.end, year, name, "宣传")
 
     def around(self, anchor: str, before: int, after: int, year: int) -> list[Span]:

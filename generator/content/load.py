@@ -11,11 +11,11 @@ from pathlib import Path
 
 import yaml
 
-from . import model
+from ..content import model
+from ..problems import Pos, Problems, did_you_mean
 from .model import Campaign, Lesson, Material, Project
-from .tables import read_table, yes
-from .problems import Pos, Problems, did_you_mean
 from .schema import INVALID, Ctx, RefUse, Type
+from .tables import read_table, yes
 
 BOM = b"\xef\xbb\xbf"
 
@@ -261,7 +261,9 @@ def _load_register(layout: Layout, township: model.Township, problems: Problems)
         return []
     grids = {g.id: g for v in township.villages for g in v.grids}
     grid_by_name = {g.name: g.id for g in grids.values()}
-    out, seen, doors = [], {}, {}
+    out: list[model.Household] = []
+    seen: dict[str, int] = {}
+    doors: dict[tuple[str, str], int] = {}
     for row in rows:
         pos = row.pos
         hid, grid, door = row.get("户号"), row.get("网格"), row.get("门牌")
@@ -284,12 +286,12 @@ def _load_register(layout: Layout, township: model.Township, problems: Problems)
             bad = True
         flags = []
         for flag in model.HOUSEHOLD_FLAGS:
-            value = yes(row.get(flag))
-            if value is None:
+            answer = yes(row.get(flag))
+            if answer is None:
                 problems.error(pos(REGISTER, flag), f"第 {row.line} 行的「{flag}」应填 是 或 否（或留空），"
                                f"实际为「{row.get(flag)}」")
                 bad = True
-            elif value:
+            elif answer:
                 flags.append(flag)
         seen.setdefault(hid, row.line)
         doors.setdefault((grid, door), row.line)

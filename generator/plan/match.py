@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .calendar import Almanac, Span, YearCalendar
-from .model import Campaign, Lesson, Material, Project
-from .problems import Problems
+from ..content.model import Campaign, Lesson, Material, Project
+from ..problems import Problems
+from .almanac import Almanac, Span, YearCalendar
 
 
 @dataclass
@@ -74,7 +74,7 @@ def _warn_timing(campaign: Campaign, windows: list[Span], cal: YearCalendar, alm
     if any(a.type == "入户走访" for a in campaign.activities):
         busy = [d for d in days if cal.busy_on(d)]
         if busy and len(busy) * 2 >= len(days):
-            names = "、".join(sorted({cal.busy_on(d) for d in busy}))
+            names = "、".join(sorted({cal.busy_on(d) or "" for d in busy}))
             slack = [n for n, spans in cal.periods.items() if spans and spans[0].kind == "农事" and n not in cal.busy]
             problems.warning(where, f"活动「{campaign.title}」{year} 年的窗口有 {len(busy)}/{len(days)} 天在农忙"
                                     f"（{names}），入户只能安排在晚上；建议改到"
@@ -92,7 +92,7 @@ class SchoolLesson:
 
 
 # Occasions a rule-of-law lesson is usually given, most important first, with the topics that suit them.
-OCCASIONS = (
+OCCASIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("国家宪法日", "国家宪法日", ("constitution", "village-democracy", "mediation")),
     ("全民国家安全教育日", "全民国家安全教育日", ("national-security", "constitution")),
     ("春季开学", "春季学期+7", ("school-bullying", "minors", "traffic-safety", "fire-safety")),
@@ -113,6 +113,7 @@ def school_plans(project: Project, almanac: Almanac, year: int) -> dict[str, lis
 
     def occasion_day(expr: str) -> dt.date | None:
         m = re.fullmatch(r"(.+?)([+-]\d+)?", expr)
+        assert m is not None  # the pattern matches any non-empty text
         name, offset = m.group(1), int(m.group(2) or 0)
         if name in cal.periods:  # a term: its real start, not the part carried over from last year
             starts = [s.start for s in cal.periods[name] if s.start != first_of_year]

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .problems import Pos
+from ..problems import Pos
 from .schema import Bool, Date, DateText, Field, Id, Int, List, Mapping, Obj, OneOf, Ref, Str, Type
 
 # Stages of the 青少年法治教育大纲, with the folder each stage's lessons live in.
@@ -80,7 +80,7 @@ class Village:
     id: str
     name: str
     grids: tuple[Grid, ...]
-    team: Team | None
+    team: Team  # required by the schema
     kind: str = "行政村"
     pos: Pos = _pos()
 
@@ -113,7 +113,7 @@ class School:
     id: str
     name: str
     stages: tuple[str, ...]
-    vice_principal: str | None  # a cadre id: the school's 法治副校长
+    vice_principal: str  # a cadre id: the school's 法治副校长 (required by the schema)
     village: str | None = None
     pos: Pos = _pos()
 

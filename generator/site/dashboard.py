@@ -7,10 +7,10 @@ import datetime as dt
 from collections import defaultdict
 from html import escape
 
-from .assess import Assessment, Rise
-from .records import INCIDENT_KINDS
-from .render import frontmatter, link
-from .tables import xlsx_bytes
+from ..plan.assess import Assessment, Rise
+from ..plan.records import INCIDENT_KINDS
+from .pages import frontmatter, link
+from ..content.tables import xlsx_bytes
 
 COLORS = ("#00796b", "#e65100", "#6a1b9a", "#1565c0", "#ad1457", "#558b2f", "#4e342e", "#37474f", "#c62828", "#0277bd")
 
@@ -80,9 +80,9 @@ def stacked_months_svg(a: Assessment) -> str:
     y, m = a.as_of.year, a.as_of.month
     months = [((y * 12 + m - 1 - k) // 12, (y * 12 + m - 1 - k) % 12 + 1) for k in range(11, -1, -1)]
     kinds = [k for k in INCIDENT_KINDS if any(i.kind == k for i in a.incidents)]
-    per = defaultdict(lambda: defaultdict(int))
-    for i in a.incidents:
-        per[i.month][i.kind] += i.count
+    per: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for inc in a.incidents:
+        per[inc.month][inc.kind] += inc.count
     top = max([sum(per[mo].values()) for mo in months] + [1])
     w, h, left, bottom = 340, 200, 28, 24
     bar = (w - left - 4) / 12

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import Pos, Problems
+from ..problems import Pos, Problems
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -29,7 +29,7 @@ def valid_id_number(text: str) -> bool:
     """An 18-digit resident ID number with a valid check digit and birth date."""
     if not re.fullmatch(r"[1-9]\d{16}[0-9Xx]", text):
         return False
-    total = sum(int(d) * w for d, w in zip(text[:17], _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(text[:17], _WEIGHTS, strict=True))
     if _CHECK[total % 11] != text[17].upper():
         return False
     try:

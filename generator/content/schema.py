@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
-from .problems import Pos, Problems, did_you_mean
+from ..problems import Pos, Problems, did_you_mean
 
 INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
 
@@ -216,7 +217,7 @@ class List(Type):
     kinds = (yaml.SequenceNode,)
 
     @property
-    def label(self):  # type: ignore[override]
+    def label(self):
         return f"列表（每项为{self.item.label}）"
 
     def check(self, node, ctx):
@@ -370,7 +371,7 @@ class OneOf(Type):
     options: tuple[Type, ...] = ()
 
     @property
-    def label(self):  # type: ignore[override]
+    def label(self):
         return "或".join(o.label for o in self.options)
 
     def check(self, node, ctx):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .problems import Problems, did_you_mean
+from ..problems import Problems, did_you_mean
 
 _NUM = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _ARTICLE = re.compile(r"^第([零一二三四五六七八九十百千]+)条(?:之([一二三四五六七八九十]+))?[\s　]")

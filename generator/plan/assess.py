@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .records import INCIDENT_KINDS, Incident, Record
 
@@ -95,7 +96,7 @@ def assess(outreach, records: list[Record], incidents: list[Incident], start: dt
             tally(table, key).planned += v.households
         for c in v.members:
             tally(out.cadres, c).planned += 1
-    reached: dict[tuple[str, str], set] = defaultdict(set)
+    reached: dict[tuple[int, str], set] = defaultdict(set)
     for r in records:
         who = r.household or r.door or r.head
         campaign = campaign_of(r)
@@ -179,7 +180,7 @@ def _signs(records: list[Record], project) -> list[str]:
         rs.sort(key=lambda r: r.time)
         run = [rs[0]]
         longest: list[Record] = []
-        for prev, cur in zip(rs, rs[1:]):
+        for prev, cur in pairwise(rs):
             run = run + [cur] if _minutes(cur.time) - _minutes(prev.time) < QUICK_MINUTES else [cur]
             longest = max(longest, run, key=len)
         if len(longest) >= QUICK_RUN:

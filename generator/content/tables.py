@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import Pos, Problems
+from ..problems import Pos, Problems
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..problems import Pos, Problems
 from .model import Material
-from .problems import Pos, Problems
 
 MAX_SENTENCE = 60  # characters, not counting the (《…》第…条) citation that closes a sentence
 

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import yaml
 
-from . import pipeline
-from .serve import start
+from .. import pipeline
+from ..site.serve import start
 
 
 @dataclass

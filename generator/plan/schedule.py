@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 
 from borax.calendars.lunardate import LunarDate
 
+from ..content.model import Campaign, Grid, Slot, Village
 from .match import Matched
-from .model import Campaign, Grid, Slot, Village
 
 MEETINGS = ("院坝会", "村民会议")
 DAYTIME = ("上午", "下午")
@@ -323,7 +323,7 @@ class _Planner:
         todo[:] = [row for row in todo if row[1] + row[2]]
 
     def report_left(self, left) -> None:
-        placed_by = defaultdict(int)
+        placed_by: dict[tuple[str, str], int] = defaultdict(int)
         for v in self.result.visits:
             if v.kind == "入户走访":
                 placed_by[(v.campaign, v.village)] += 1
@@ -363,10 +363,10 @@ class _Planner:
     def market(self, matched, activity) -> None:
         """Market stalls (赶集摆摊) on 集日 mornings, by two cadres of the lead and partner units."""
         market, campaign = self.project.township.market, matched.campaign
-        where = self.project.village[market.village] if market else None
         if market is None:
             self.miss(matched, "", "赶集摆摊", f"「{campaign.title}」要赶集摆摊，但 data/township.yml 没有写集市（market）")
             return
+        where = self.project.village[market.village]
         units = (campaign.lead, *campaign.partners)
         staff = [c for c in self.project.township.cadres if c.role in ("部门负责人", "工作人员", "民警")]
 

@@ -19,8 +19,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import agenda, bundle, dashboard, pipeline, privacy, render
-from .problems import Failed
+from . import agenda, bundle, dashboard, pages
+from .. import pipeline
+from ..content import privacy
+from ..content.model import Lesson, Material
+from ..problems import Failed
 
 log = logging.getLogger("mkdocs.plugins.wanjia")
 
@@ -58,14 +61,14 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         with pipeline.knowledge_index(outreach) as searcher:
             pipeline.add_related(outreach, searcher)
         self.outreach = pipeline.with_plan(outreach)
-        self.pages = render.site_pages(outreach)
+        self.pages = pages.site_pages(outreach)
         agenda.plan_pages(outreach, self.pages, internal=self.config.internal)
         if self.config.internal:
             result, found = pipeline.assessment(outreach, year=outreach.year)  # the year so far
             if found.errors:
                 raise PluginError(found.as_text() + "\n走访记录或案事件数据有错误；内部版没有生成。")
             dashboard.report_pages(outreach, result, self.pages)
-        config.nav = render.NAV + ([{"内部：走访登记表": "internal/index.md"}] if self.config.internal else [])
+        config.nav = pages.NAV + ([{"内部：走访登记表": "internal/index.md"}] if self.config.internal else [])
         config.extra["wanjia_internal"] = self.config.internal
         config.theme.dirs.insert(0, str(THEME_DIR))  # our header, search box and page marks
         if "assets/wanjia.css" not in config.extra_css:
@@ -94,15 +97,15 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         src = page.file.src_uri
-        found = render.page_record(self.project, src)
+        found = pages.page_record(self.project, src)
         if found is not None:
-            page.meta["wanjia"] = render.search_marks(self.outreach, *found)
+            page.meta["wanjia"] = pages.search_marks(self.outreach, *found)
         kind, record = found or (None, None)
-        if kind == "material":
-            return (render.material_header(record, self.project) + markdown
-                    + render.material_footer(record, self.outreach))
-        if kind == "lesson":
-            return render.lesson_header(record, self.project) + markdown + render.lesson_footer(record)
+        if isinstance(record, Material):
+            return (pages.material_header(record, self.project) + markdown
+                    + pages.material_footer(record, self.outreach))
+        if isinstance(record, Lesson):
+            return pages.lesson_header(record, self.project) + markdown + pages.lesson_footer(record)
         return markdown
 
     def on_post_build(self, *, config) -> None:
@@ -188,6 +191,7 @@ def build_site(root: Path, loaded=None, *, strict: bool = False, site_dir: str |
         site_dir = str(root / INTERNAL_DIR)
     config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir, strict=strict or None)
     plugin = config.plugins["wanjia"]
+    assert isinstance(plugin, WanjiaPlugin)
     plugin.config.strict = strict or plugin.config.strict
     plugin.config.internal = internal
     plugin.preloaded = loaded
@@ -196,6 +200,7 @@ def build_site(root: Path, loaded=None, *, strict: bool = False, site_dir: str |
         build(config)
     finally:
         config.plugins.on_shutdown()
+    assert plugin.final_dir is not None  # set by on_config for every build
     return plugin.final_dir
 
 

@@ -11,9 +11,9 @@ from html import escape
 import datetime as dt
 import re
 
-from .calendar import Span, YearCalendar
-from .match import Matched, campaigns_for_village
-from .model import STAGES, Lesson, Material, Project
+from ..plan.almanac import Span, YearCalendar
+from ..plan.match import Matched, campaigns_for_village
+from ..content.model import STAGES, Lesson, Material, Project
 
 # The site's menu: fixed, so its size never grows with the number of pages.
 NAV = [
@@ -76,7 +76,7 @@ def site_pages(outreach) -> dict[str, str | bytes]:
     """Every generated file of the site except the plan's (see agenda.py): docs-relative path →
     Markdown (or the bytes of a feed)."""
     project = outreach.project
-    pages = {"index.md": home(project), "materials/index.md": materials_index(project),
+    pages: dict[str, str | bytes] = {"index.md": home(project), "materials/index.md": materials_index(project),
              "calendar/index.md": calendar_page(outreach), "calendar/outreach.ics": outreach_ics(outreach),
              "search/index.md": search_page(project), "assets/wanjia-words.json": search_words(project),
              "topics/index.md": topics_index(project), "audiences/index.md": audiences_index(project),
@@ -353,7 +353,7 @@ def page_record(project: Project, src: str):
 def search_marks(outreach, kind: str, record) -> dict:
     """What the page tells site search: its kind, topic and audience names, and the villagers'
     words for the legal terms it uses (Pagefind has no synonyms, so they go into the page)."""
-    from .pipeline import vocabulary
+    from ..pipeline import vocabulary
 
     project = outreach.project
     text = " ".join(str(getattr(record, f, "")) for f in ("title", "summary", "goal", "body"))

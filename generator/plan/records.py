@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS
-from .problems import Pos, Problems, did_you_mean
-from .tables import Row, read_table, yes
+from ..content.model import OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS
+from ..content.tables import Row, read_table, yes
+from ..problems import Pos, Problems, did_you_mean
 
 STORE = "data/records/visits.csv"
 INCIDENTS = "data/incidents.csv"
@@ -190,7 +190,7 @@ def parse_row(row: Row, shown: str, names: _Names, problems: Problems) -> Record
         bad("走访编号", f"走访编号「{visit_uid}」是{names.project.village[planned.village].name}的走访，不是这个村")
     if day and village and day not in names.window_days.get(village, ()):
         bad("日期", f"{day.isoformat()} 不在{names.project.village[village].name}任何一项活动的时间窗口内")
-    if len(problems.errors) > before:
+    if len(problems.errors) > before or day is None or village is None or grid is None:
         return None
     return Record(day, time, village, grid, household, door, head, outcome, tuple(topics), tuple(materials),
                   tuple(kinds), row.get("问题说明"), bool(follow), tuple(cadres), visit_uid, row.pos(shown))
@@ -202,7 +202,8 @@ def parse_file(path: Path, shown: str, outreach, problems: Problems) -> list[Rec
     if rows is None:
         return None
     names = _Names(outreach)
-    out, first = [], {}
+    out: list[Record] = []
+    first: dict[tuple, int] = {}
     for row in rows:
         record = parse_row(row, shown, names, problems)
         if record is None:
@@ -293,9 +294,10 @@ def load_incidents(root: Path, project, problems: Problems) -> list[Incident]:
     if rows is None:
         return []
     village = {**{v.name: v.id for v in project.township.villages}, **{v.id: v.id for v in project.township.villages}}
-    out, seen = [], {}
+    out: list[Incident] = []
+    seen: dict[tuple, int] = {}
     for row in rows:
-        def bad(column: str, message: str) -> None:
+        def bad(column: str, message: str, row: Row = row) -> None:
             problems.error(row.pos(INCIDENTS, column), f"第 {row.line} 行：{message}")
         m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?", row.get("月份"))
         vid, kind, count = village.get(row.get("村（社区）")), row.get("类别"), row.get("起数")
@@ -312,7 +314,7 @@ def load_incidents(root: Path, project, problems: Problems) -> list[Incident]:
         if not count.isdigit():
             bad("起数", f"起数「{count}」应为不小于 0 的整数")
             ok = False
-        if not ok:
+        if not ok or m is None or vid is None:
             continue
         key = ((int(m[1]), int(m[2])), vid, kind)
         if key in seen:

@@ -13,9 +13,9 @@ import io
 from collections import defaultdict
 from html import escape
 
-from .model import RECORD_COLUMNS, Project
-from .render import WEEKDAYS, frontmatter, link, md
-from .tables import xlsx_bytes
+from ..content.model import RECORD_COLUMNS, Project
+from .pages import WEEKDAYS, frontmatter, link, md
+from ..content.tables import xlsx_bytes
 
 MATERIALS_PER_VISIT = 2  # what a cadre carries: the campaign's two best-matched 明白纸
 
