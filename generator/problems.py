@@ -44,6 +44,7 @@ class Problem:
 @dataclass
 class Problems:
     items: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was checked, for the closing summary
 
     def error(self, pos: Pos, message: str) -> None:
         self.items.append(Problem(pos, ERROR, message))

@@ -95,3 +95,47 @@ def plan_text(outreach) -> str:
         lines.append("\n没排下的：")
         lines += [f"- {u.reason}" for u in plan.unplaced]
     return "\n".join(lines)
+
+
+def law_text(library, name: str, version: str, articles: list, day) -> str:
+    """A law's versions (with the day each takes effect and its source) and the asked articles."""
+    from .content.laws import article_label
+
+    lines = [f"《{name}》"]
+    in_force = library.in_force(name, day)
+    for v in library.versions(name):
+        sources = "；".join(t.source + ("（摘录）" if t.partial and t.has_text else "") for t in library.texts(name, v))
+        mark = "  ← " + f"{day} 施行的版本" if v == in_force else ""
+        lines.append(f"  {v} 版，{library.effective(name, v)} 施行；{sources}{mark}")
+    if r := library.repeal(name, version):
+        lines.append(f"  已于 {r.on} 被《{r.by}》{article_label(r.article)}废止")
+    for no in articles:
+        text = library.article(name, version, no)
+        lines.append("")
+        lines.append(text if text else f"{article_label(no)}：{version} 版中没有这一条（或条文不在数据库中）")
+    if not articles:
+        last = library.last_article(name, version)
+        lines.append(f"\n{version} 版共 {last[0] if last else '?'} 条；加上条文序号显示条文，如 wanjia laws show {name} 1")
+    return "\n".join(lines)
+
+
+def law_status_text(project, library, day) -> str:
+    """Every cited law: the version cited, the version in force on `day`, repeal — for the 司法所."""
+    cited: dict[tuple[str, str], list[str]] = {}
+    for page in (*project.materials, *project.lessons):
+        for c in page.citations:
+            cited.setdefault((c.law, c.version), []).append(page.id)
+    lines = [f"引用的法律（{day} 的现行情况；法律来源：{'；'.join(library.sources)}）", ""]
+    for (name, version), pages in sorted(cited.items()):
+        now = library.in_force(name, day)
+        repeal = library.repeal(name, version)
+        if repeal and repeal.on <= day:
+            state = f"已于 {repeal.on} 被《{repeal.by}》废止"
+        elif now == version:
+            state = "现行有效"
+        elif now:
+            state = f"已有新版本 {now}（{library.effective(name, now)} 施行）"
+        else:
+            state = "数据库中没有现行版本" if library.versions(name) else "数据库中没有这部法律"
+        lines.append(f"《{name}》{version}：{state}；{len(pages)} 页引用")
+    return "\n".join(lines)

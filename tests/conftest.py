@@ -23,9 +23,6 @@ def copy_demo(dest: Path) -> Path:
             shutil.copytree(src, dest / part)
         else:
             shutil.copy2(src, dest / part)
-    # The demo reads the law corpus from ../shared beside the repo; point the copy at the same one.
-    config = dest / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("laws: ../shared/data/laws", f"laws: {LAWS}"), "utf-8")
     return dest
 
 

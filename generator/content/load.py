@@ -194,6 +194,12 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
     schedule = (load_yaml_file(layout.data / "schedule.yml", "data/schedule.yml", model.SCHEDULE_FILE, problems, refs)
                 if (layout.data / "schedule.yml").exists() else None) or model.ScheduleSettings()
     publicity = data_file("publicity.yml", model.PUBLICITY_FILE) or []
+    hotlines = data_file("hotlines.yml", model.HOTLINES_FILE) or []
+    seen_numbers: dict[str, Pos] = {}
+    for h in hotlines:
+        if h.number in seen_numbers:
+            problems.error(h.pos, f"号码 {h.number} 重复：已在 {seen_numbers[h.number]} 写过")
+        seen_numbers.setdefault(h.number, h.pos)
     regions = _load_folder(layout, "regions", model.REGION_FILE, problems, refs)
     holiday_years = _load_folder(layout, "holidays", model.HOLIDAYS_FILE, problems, refs)
     for h in holiday_years:
@@ -242,7 +248,8 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
     project = Project(str(layout.root), township, tuple(groups), tuple(topics), tuple(audiences),
                       tuple(materials), tuple(lessons), tuple(campaigns), calendar,
                       tuple(regions), tuple(publicity), tuple(holiday_years),
-                      tuple(r for r in refs if r.kind not in ids), synonyms, schedule, tuple(households))
+                      tuple(r for r in refs if r.kind not in ids), synonyms, schedule, tuple(households),
+                      tuple(hotlines))
     return project, problems
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..problems import Pos
-from .schema import Bool, Date, DateText, Field, Id, Int, List, Mapping, Obj, OneOf, Ref, Str, Type
+from .schema import ArticleNumber, Bool, Date, DateText, Field, Id, Int, List, Mapping, Obj, OneOf, Ref, Str, Type
 
 # Stages of the 青少年法治教育大纲, with the folder each stage's lessons live in.
 STAGES = {"小学低年级": "primary-lower", "小学高年级": "primary-upper", "初中": "junior", "高中": "senior"}
@@ -186,10 +186,24 @@ class Township:
 
 # ---------------------------------------------------------------- content
 @dataclass(frozen=True)
+class Hotline:
+    """A public service number a page may print (data/hotlines.yml), with who runs it and its source."""
+
+    number: str
+    name: str
+    operator: str
+    purpose: str
+    source: str
+    topics: tuple[str, ...] = ()   # topics whose pages should give this line under 去哪里求助
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
 class Citation:
     law: str
-    version: str  # the version's date as the law-text corpus names it, e.g. 2012-12-28
-    articles: tuple[int, ...]
+    version: str  # the version's date, e.g. 2012-12-28 (the date of the adoption or amendment)
+    articles: tuple[tuple[int, int], ...]  # (N, M) for 第N条之M; M = 0 for 第N条 itself
+    short: str | None = None  # a short name the text may use in 《》 for a long title
     pos: Pos = _pos()
 
 
@@ -240,6 +254,7 @@ class Lesson:
     minutes: int = 40
     summary: str = ""
     quiz: tuple[QuizItem, ...] = ()
+    citations: tuple[Citation, ...] = ()
     src: str = ""
     body: str = ""
     body_line: int = 1
@@ -449,6 +464,7 @@ class Project:
     synonyms: Synonyms = Synonyms()
     schedule: ScheduleSettings = ScheduleSettings()
     households: tuple[Household, ...] = ()  # the internal register, when data/households.csv exists
+    hotlines: tuple[Hotline, ...] = ()
 
     def __post_init__(self) -> None:
         self.region = {r.name: r for r in self.regions}
@@ -463,6 +479,7 @@ class Project:
         self.material = {m.id: m for m in self.materials}
         self.lesson = {le.id: le for le in self.lessons}
         self.campaign = {c.id: c for c in self.campaigns}
+        self.hotline = {h.number: h for h in self.hotlines}
         self.grid = {g.id: (v, g) for v in self.township.villages for g in v.grids}
         self.enterprise = {e.id: e for e in self.township.enterprises}
         self.register: dict[str, list[Household]] = {}  # grid id → households in walking order
@@ -588,10 +605,11 @@ TOWNSHIP_FILE = Obj(fields={
 }, build=_build(Township), doc="乡镇基本情况：村、网格、干部、包村工作组和学校")
 
 CITATION = Obj(fields={
-    "law": Field(TEXT, True, "法律法规名称（不带“中华人民共和国”），如 劳动合同法"),
-    "version": Field(DateText(), True,
-                     "版本日期（法律文本库中的版本），如 2012-12-28"),
-    "articles": Field(List(item=Int(min=1), min_items=1), True, "条文序号，如 [10, 82]"),
+    "law": Field(TEXT, True, "法律法规名称（不带“中华人民共和国”），如 劳动合同法；司法解释写全称"),
+    "short": Field(TEXT, doc="简称：正文可以写《简称》第N条，如 彩礼规定"),
+    "version": Field(DateText(), True, "版本日期（通过或修改的日期），如 2012-12-28"),
+    "articles": Field(List(item=ArticleNumber(), min_items=1, unique=True), True,
+                      "条文序号，如 [10, 82]；第X条之Y 写成 287之二"),
 }, build=_build(Citation))
 
 REVIEW = Obj(fields={
@@ -628,6 +646,7 @@ LESSON_META = Obj(fields={
         "explain": Field(TEXT, doc="讲解", default=""),
     }, build=lambda pos, **v: QuizItem(v["q"], tuple(v["options"]), v["answer"], v["explain"], pos))),
         doc="小测验（页面上不联网也能做）"),
+    "citations": Field(List(item=CITATION), doc="引用的法律条文（教学过程、卡片、测验讲解中用到的每一条）"),
     "review": Field(REVIEW, True, "审核情况"),
 }, build=None, doc="法治课的头部信息")
 
@@ -792,7 +811,17 @@ SCHEDULE_FILE = Obj(fields={
     }, build=_build(Meeting))), doc="会议：参会干部当天（或当时段）不排走访"),
 }, build=_build(ScheduleSettings), doc="走村入户排班设置")
 
+HOTLINES_FILE = List(item=Obj(fields={
+    "number": Field(Str(pattern=r"[19][0-9]{2,5}", hint="3 到 6 位的服务号码，如 12348", numbers=True), True, "号码"),
+    "name": Field(TEXT, True, "名称，如 公共法律服务热线"),
+    "operator": Field(TEXT, True, "谁开通、谁接听，如 司法行政机关"),
+    "purpose": Field(TEXT, True, "管什么事，用村民的话说"),
+    "source": Field(TEXT, True, "依据或出处：法规条文，或开通单位的公告"),
+    "topics": Field(_ids("topic"), doc="这些主题的资料在“去哪里求助”里要写上这个号码", default=list),
+}, build=_build(Hotline)), min_items=1)
+
 SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation
+    "hotlines": (HOTLINES_FILE, "服务热线（data/hotlines.yml）"),
     "township": (TOWNSHIP_FILE, "乡镇（data/township.yml）"),
     "topics": (TOPICS_FILE, "主题（data/topics.yml）"),
     "groups": (GROUPS_FILE, "分组（data/groups.yml）"),

@@ -209,6 +209,23 @@ class DateText(Date):
         return value if value is INVALID else value.isoformat()
 
 
+class ArticleNumber(Type):
+    """An article of a law: 82, or 第X条之Y written 287之二 (also 第二百八十七条之二)."""
+
+    label = "条文序号（如 82，或 287之二）"
+    kinds = (yaml.ScalarNode,)
+
+    def check(self, node, ctx):
+        from .laws import parse_article_no
+
+        no = parse_article_no(yaml.safe_load(node.value)) if isinstance(node, yaml.ScalarNode) else None
+        return no if no is not None else self.wrong(node, ctx)
+
+    def json(self, ids):
+        return {"anyOf": [{"type": "integer", "minimum": 1},
+                          {"type": "string", "pattern": "^第?[0-9零一二三四五六七八九十百千]+条?(之[0-9一二三四五六七八九十]+)?$"}]}
+
+
 @dataclass
 class List(Type):
     item: Type = None  # type: ignore[assignment]

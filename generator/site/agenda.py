@@ -14,7 +14,7 @@ from collections import defaultdict
 from html import escape
 
 from ..content.model import RECORD_COLUMNS, Project
-from .pages import WEEKDAYS, frontmatter, link, md
+from .pages import WEEKDAYS, frontmatter, law_of_this_work, link, md, span_text
 from ..content.tables import xlsx_bytes
 
 MATERIALS_PER_VISIT = 2  # what a cadre carries: the campaign's two best-matched 明白纸
@@ -44,6 +44,7 @@ def plan_pages(outreach, pages: dict, internal: bool = False) -> None:
     pages["days/index.md"] = days_index(outreach, by_day)
     for day, visits in by_day.items():
         pages[f"days/{day.isoformat()}.md"] = day_page(day, outreach, visits, carry)
+    pages["duties/index.md"] = duties_page(outreach)
     pages["calendar/agenda.csv"] = agenda_csv(outreach)
     pages["calendar/agenda.xlsx"] = agenda_xlsx(outreach)
     if internal:
@@ -295,7 +296,51 @@ def agenda_xlsx(outreach) -> bytes:
     totals = [(c.name, c.unit, c.role, *(per_cadre[c.id][k] for k in kinds), sum(per_cadre[c.id].values()))
               for c in project.township.cadres if per_cadre[c.id]]
     return xlsx_bytes({"走访安排": (AGENDA_HEADER, list(_agenda_rows(outreach))),
-                       "干部工作量": (("姓名", "单位", "角色", *kinds, "合计"), totals)}, outreach.year)
+                       "干部工作量": (("姓名", "单位", "角色", *kinds, "合计"), totals),
+                       "普法责任清单": (DUTIES_HEADER, list(_duty_rows(outreach)))}, outreach.year)
+
+
+# ---------------------------------------------------------------- 普法责任清单: who does what (谁执法谁普法)
+DUTIES_HEADER = ("单位", "职责", "宣传活动", "主题", "时间", "活动安排")
+
+
+def _duties(outreach) -> dict[str, list[tuple[str, object]]]:
+    """Each unit's campaigns of the year, leading first: unit → [(牵头|配合, matched campaign)]."""
+    out: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    for m in sorted(outreach.matched, key=lambda m: (m.windows[0].start if m.windows else dt.date.max, m.campaign.id)):
+        out[m.campaign.lead].append(("牵头", m))
+        for unit in m.campaign.partners:
+            out[unit].append(("配合", m))
+    return dict(sorted(out.items(), key=lambda kv: kv[0]))
+
+
+def _duty_rows(outreach):
+    project, totals = outreach.project, outreach.plan.totals()
+    for unit, duties in _duties(outreach).items():
+        for role, m in duties:
+            c = m.campaign
+            kinds = "、".join(f"{k} {n} 次" for k, n in sorted(totals.get(c.id, {}).items())
+                             if k in {a.type for a in c.activities})
+            yield (unit, role, c.title, "、".join(project.topic[t].name for t in c.topics),
+                   "、".join(span_text(w) for w in m.windows) or "本年度没有可用的日子", kinds or "—")
+
+
+def duties_page(outreach) -> str:
+    """The year's 普法责任清单 per unit: the campaigns each leads or joins, their topics and dates."""
+    here = "duties/index.md"
+    project = outreach.project
+    out = [frontmatter(f"{outreach.year} 年普法责任清单"), f"# {outreach.year} 年普法责任清单\n\n",
+           f"按“谁执法谁普法”的要求，{escape(project.township.name)}各单位今年牵头或配合的法治宣传活动。",
+           law_of_this_work(here, project), "\n\n",
+           f"[下载 Excel（含本清单）]({link(here, 'calendar/agenda.xlsx')})\n"]
+    rows = list(_duty_rows(outreach))
+    for unit in dict.fromkeys(r[0] for r in rows):
+        out.append(f"\n## {escape(unit)}\n\n")
+        for _, role, title, topics, when, kinds in (r for r in rows if r[0] == unit):
+            cid = next(m.campaign.id for m in outreach.matched if m.campaign.title == title)
+            out.append(f"- **{role}** [{escape(title)}]({link(here, f'campaigns/{cid}.md')})：{escape(topics)}；"
+                       f"{when}；{escape(kinds)}\n")
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- internal: walk sheets and records

@@ -13,6 +13,7 @@ import re
 
 from ..plan.almanac import Span, YearCalendar
 from ..plan.match import Matched, campaigns_for_village
+from ..content.laws import article_label
 from ..content.model import STAGES, Lesson, Material, Project
 
 # The site's menu: fixed, so its size never grows with the number of pages.
@@ -22,6 +23,7 @@ NAV = [
     {"按主题找": "topics/index.md"},
     {"按对象找": "audiences/index.md"},
     {"宣传活动": "campaigns/index.md"},
+    {"普法责任清单": "duties/index.md"},
     {"宣传日历": "calendar/index.md"},
     {"村（社区）": "villages/index.md"},
     {"我的走访安排": "cadres/index.md"},
@@ -29,9 +31,19 @@ NAV = [
     {"学校": "schools/index.md"},
 ]
 
-# Nationwide numbers only; a township adds its own offices in data/township.yml `contact`.
-HOTLINES = [("12348", "公共法律服务热线（法律咨询、法律援助）"), ("110", "报警"), ("119", "火警"),
-            ("12333", "人力资源社会保障（欠薪、社保、工伤）"), ("12345", "政务服务便民热线")]
+# The lines every page's help box gives (their names from data/hotlines.yml); a township adds its
+# own offices in data/township.yml `contact`.
+GENERAL_LINES = ("12348", "110", "119", "12333", "12345")
+
+
+# The material on the law that governs this work (法治宣传教育法), linked from campaign, school and
+# duty pages when the township keeps it.
+LAW_OF_THIS_WORK = "publicity-education-law"
+
+
+def law_of_this_work(here: str, project: Project) -> str:
+    m = project.material.get(LAW_OF_THIS_WORK)
+    return f"（依据：[《法治宣传教育法》]({link(here, m.src)})）" if m else ""
 
 
 def link(here: str, there: str) -> str:
@@ -66,7 +78,7 @@ def _campaign_list(here: str, campaigns) -> str:
 
 
 def _help_box(project: Project) -> str:
-    rows = "\n".join(f"    - **{num}** {what}" for num, what in HOTLINES)
+    rows = "\n".join(f"    - **{h.number}** {escape(h.name)}" for n in GENERAL_LINES if (h := project.hotline.get(n)))
     return (f'!!! tip "常用求助电话"\n{rows}\n    - {escape(project.township.contact)}\n'
             "    - 各村（社区）人民调解委员会：调解不收费\n")
 
@@ -250,7 +262,8 @@ def campaign_page(m: Matched, outreach) -> str:
             f"{_chips(here, project, c.topics, c.audiences)}\n\n"
             f"**时间**：{escape(windows)}{escape(avoid)}  \n"
             f"**{outreach.year} 年**：{dates}（共 {m.days} 天，[看日历]({link(here, 'calendar/index.md')})）  \n"
-            f"**牵头单位**：{c.lead}" + (f"　**配合**：{'、'.join(c.partners)}" if c.partners else "") + "  \n"
+            f"**牵头单位**：{c.lead}" + (f"　**配合**：{'、'.join(c.partners)}" if c.partners else "")
+            + f"（[普法责任清单]({link(here, 'duties/index.md')})）{law_of_this_work(here, project)}  \n"
             f"**覆盖**：{len(villages)} 个村（社区），{sum(v.households for v in villages)} 户\n\n"
             "## 活动形式\n\n| 形式 | 覆盖要求 | 每户次数 | 说明 |\n|---|---|---|---|\n"
             f"{activity_rows}\n\n"
@@ -327,7 +340,8 @@ def school_page(school, outreach) -> str:
     rows = "\n".join(f"| {md(p.date)}（周{WEEKDAYS[p.date.weekday()]}） | {escape(p.occasion)} | {p.stage} | "
                       f"[{escape(p.lesson.title)}]({link(here, p.lesson.src)}) |" for p in plan)
     return (frontmatter(school.name) + f"# {escape(school.name)}\n\n"
-            f"**学段**：{'、'.join(school.stages)}　**法治副校长**：{escape(vp.name)}（{vp.unit}）\n\n"
+            f"**学段**：{'、'.join(school.stages)}　**法治副校长**：{escape(vp.name)}（{vp.unit}）"
+            f"{law_of_this_work(here, project)}\n\n"
             f"## {outreach.year} 年法治课安排（{len(plan)} 课时）\n\n"
             "都安排在学期中的上课日，避开考试周和节假日。\n\n"
             "| 日期 | 时机 | 学段 | 课程 |\n|---|---|---|---|\n" + rows + "\n\n"
@@ -402,8 +416,8 @@ def material_footer(m: Material, outreach) -> str:
     if m.citations:
         out.append("\n## 法律依据\n\n")
         for c in m.citations:
-            arts = "、".join(f"第{a}条" for a in c.articles)
-            texts = [outreach.laws.article(c.law, c.version, a) for a in c.articles] if outreach.laws else []
+            arts = "、".join(article_label(a) for a in c.articles)
+            texts = [outreach.laws.article(c.law, c.version, a) for a in c.articles]
             if any(texts):
                 # The article's own words, folded away so the page stays short on a phone.
                 body = "\n".join(f"    {escape(t).replace(chr(10), '<br>')}\n" for t in texts if t)
