@@ -106,13 +106,12 @@ def naive_config(project: Path, docs: Path) -> Path:
 def export_markdown(project: Path) -> Path:
     """Every page our build renders, as plain Markdown files (for the naive config and Hugo)."""
     from generator import pipeline
-    from generator.site import pages as render
 
-    outreach = pipeline.with_plan(pipeline.check(project)[0])
+    outreach = pipeline.outreach(pipeline.checked(project), related=True)
     docs = project.parent / f"{project.name}-md"
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(project / "docs", docs)
-    for src, content in render.site_pages(outreach).items():
+    for src, content in pipeline.site_pages(outreach).items():
         target = docs / src
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
@@ -141,11 +140,10 @@ def whoosh_figures(project: Path, laws: int | None) -> dict:
     from generator import pipeline
     from generator.dev.search_eval import load_questions
 
-    outreach, _ = pipeline.check(project, laws=None)
-    outreach.laws = law_library()
+    checked = pipeline.checked(project)
     shutil.rmtree(project / ".cache", ignore_errors=True)
     started = time.perf_counter()
-    searcher = pipeline.knowledge_index(outreach, with_laws=True, law_limit=laws)
+    searcher = pipeline.knowledge_index(checked.project, law_library(), law_limit=laws)
     build = time.perf_counter() - started
     questions = [q for q, _ in load_questions(REPO / "tests/search_eval.yml")]
     times = []
@@ -162,13 +160,14 @@ def whoosh_figures(project: Path, laws: int | None) -> dict:
 def calendar_figures(project: Path) -> dict:
     from generator import pipeline
 
-    outreach, _ = pipeline.check(project)
+    checked = pipeline.checked(project)
+    matched = checked.plan_year.matched
     started = time.perf_counter()
-    for m in outreach.matched:
-        outreach.almanac.campaign_windows(m.campaign, outreach.year + 1)
+    for m in matched:
+        checked.almanac.campaign_windows(m.campaign, checked.year + 1)
     almanac_year = time.perf_counter() - started
-    villages = sum(len(outreach.project.campaign_villages(m.campaign)) for m in outreach.matched)
-    return {"campaigns": len(outreach.matched), "campaign_villages": villages, "resolve_s": almanac_year}
+    villages = sum(len(checked.project.campaign_villages(m.campaign)) for m in matched)
+    return {"campaigns": len(matched), "campaign_villages": villages, "resolve_s": almanac_year}
 
 
 def main(argv=None) -> int:

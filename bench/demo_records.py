@@ -87,8 +87,7 @@ def incidents(project, rng: random.Random) -> list[list]:
 
 
 def main() -> int:
-    outreach, _ = pipeline.check(REPO, 2027)
-    pipeline.with_plan(outreach)
+    outreach = pipeline.outreach(pipeline.checked(REPO, year=2027))
     rng = random.Random(2027)
     made = records(outreach, rng)
     write_store(REPO, made, outreach.project)

@@ -15,6 +15,10 @@ from pathlib import Path
 from generator import pipeline
 from generator.content.model import Grid
 from generator.plan import schedule
+from generator.plan.match import match
+from generator.plan.records import FieldData
+from generator.problems import Problems
+from generator.site.inputs import Outreach
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -80,29 +84,26 @@ def cpsat_optimum(outreach, campaign_id: str, seconds: float = 60.0) -> tuple[in
 def small_instance(seed: int, villages: int, weeks: int):
     """The demo township cut down to a few villages and one short door-to-door campaign."""
     rng = random.Random(seed)
-    outreach, _ = pipeline.check(REPO, 2027)
-    project = outreach.project
+    checked = pipeline.checked(REPO, year=2027)
+    project = checked.project
     chosen = project.township.villages[:villages]
     smaller = []
     for v in chosen:
         grids = tuple(Grid(g.id, g.name, rng.randint(20, 60), rng.randint(0, 12)) for g in v.grids[:3])
         smaller.append(replace(v, grids=grids))
-    project.township = replace(project.township, villages=tuple(smaller))
-    project.village = {v.id: v for v in smaller}
-    project.grid = {g.id: (v, g) for v in smaller for g in v.grids}
     campaign = project.campaign["winter-door-to-door"]
     campaign = replace(campaign, villages=replace(campaign.villages, all=True),
                        activities=tuple(a for a in campaign.activities if a.type == "入户走访"),
                        when=({"from": "12-01", "to": f"12-{7 * weeks:02d}", "pos": campaign.pos},))
-    project.campaigns = (campaign,)
-    project.campaign = {campaign.id: campaign}
-    outreach.matched = pipeline.match(project, outreach.almanac, 2027, pipeline.Problems())
     # The CP-SAT model knows grids' rental counts, leave and weekly limits; nothing else may bind.
-    project.schedule = replace(project.schedule, slots_per_week=rng.randint(2, 4),
-                               households_per_slot=rng.randint(8, 15), duty=(), meetings=())
-    project.households, project.register = (), {}
-    outreach.schools = {}
-    return outreach
+    project = replace(project, township=replace(project.township, villages=tuple(smaller)), campaigns=(campaign,),
+                      schedule=replace(project.schedule, slots_per_week=rng.randint(2, 4),
+                                       households_per_slot=rng.randint(8, 15), duty=(), meetings=()),
+                      households=())
+    matched = tuple(match(project, checked.almanac, 2027, Problems()))
+    the_year = replace(checked.plan_year, matched=matched, schools={})
+    plan = schedule.plan(project, the_year)
+    return Outreach(project, checked.laws, checked.almanac, the_year, plan, {}, FieldData())
 
 
 def quality(instances: int = 6, seconds: float = 60.0) -> list[dict]:
@@ -110,7 +111,7 @@ def quality(instances: int = 6, seconds: float = 60.0) -> list[dict]:
     for seed in range(instances):
         outreach = small_instance(seed, villages=1 + seed % 3, weeks=1)
         started = time.perf_counter()
-        greedy = score(schedule.plan(outreach))
+        greedy = score(schedule.plan(outreach.project, outreach.plan_year))
         greedy_s = time.perf_counter() - started
         started = time.perf_counter()
         best, proven = cpsat_optimum(outreach, "winter-door-to-door", seconds)

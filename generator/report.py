@@ -1,20 +1,19 @@
-"""Terminal reports: plain text tables for organizers (calendar now; plan and records later)."""
+"""Terminal reports: plain text for organizers — the calendar, the plan, search results, the law."""
 from __future__ import annotations
 
-import datetime as dt
+from .content.model import ACTIVITY_TYPES, Project
+from .plan.match import PlanYear
+from .site.inputs import Outreach
+from .site.text import KIND_NAMES, md, span_text
 
-from .content.model import ACTIVITY_TYPES
-from .site.pages import KIND_NAMES, md, span_text
 
-
-def calendar_text(outreach) -> str:
-    cal, year = outreach.cal, outreach.year
-    lines = [f"{outreach.project.township.name} {year} 年宣传日历（农事区域：{cal.region}）",
+def calendar_text(project: Project, the_year: PlanYear) -> str:
+    cal, year = the_year.calendar, the_year.number
+    lines = [f"{project.township.name} {year} 年宣传日历（农事区域：{cal.region}）",
              f"节假日来源：{cal.holiday_source or '无'}"]
     lines += [f"注意：{n}" for n in cal.notes]
     for month in range(1, 13):
-        first = dt.date(year, month, 1)
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        first, last = cal.month(month).start, cal.month(month).end
 
         def inside(spans, first=first, last=last):
             return [s for s in spans if s.clip(first, last)]
@@ -38,7 +37,7 @@ def calendar_text(outreach) -> str:
         pub = inside(cal.publicity)
         if pub:
             lines.append("  宣传日　" + "　".join(f"{s.name} {span_text(s)}" for s in pub))
-        for m in outreach.matched:
+        for m in the_year.matched:
             for w in inside(m.windows):
                 lines.append(f"  ▶ {m.campaign.title}　{span_text(w)}")
     return "\n".join(lines)
@@ -70,7 +69,7 @@ def search_text(answer, project) -> str:
     return "\n".join(lines)
 
 
-def plan_text(outreach) -> str:
+def plan_text(outreach: Outreach) -> str:
     plan, project = outreach.plan, outreach.project
     lines = [f"{project.township.name} {plan.year} 年走村入户安排：共 {len(plan.visits)} 次", "",
              "| 活动 | 次数 | 入户（已排/目标） | 覆盖率 | 重点户 | 会议·集市·企业·学校 | 没排下 |",

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -30,16 +29,13 @@ from whoosh import fields, index, query, scoring
 from whoosh.analysis import Token, Tokenizer
 
 from . import quiet_jieba
+from .content.words import Vocabulary, normalize
 from .locking import Busy, held
 
 ANALYZER_VERSION = "bigram+jieba/3"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII = re.compile(r"[a-z0-9]+")
 _PUNCT = re.compile(r"[\s\u3000-\u303f\uff00-\uffef!-/:-@\[-`{-~“”‘’…—·]+")
-
-
-def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 class BigramTokenizer(Tokenizer):
@@ -131,24 +127,6 @@ class Doc:
         raw = json.dumps([self.uid, self.kind, self.path, self.title, self.summary, self.body, self.topics,
                           self.audiences, self.laws, self.stage], ensure_ascii=False)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
-
-
-@dataclass
-class Vocabulary:
-    """Villagers' words → legal terms (data/synonyms.yml), and the filler words to drop."""
-
-    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    particles: tuple[str, ...] = ()
-
-    def colloquial_for(self, text: str) -> list[str]:
-        """The villagers' words whose legal terms occur in `text` (for index-time injection)."""
-        text = normalize(text)
-        return [word for word, targets in self.synonyms.items() if any(t in text for t in targets)]
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(json.dumps([sorted(self.synonyms.items()), self.particles],
-                                         ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
 
 
 # ---------------------------------------------------------------- documents from the project

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import pipeline
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,6 +25,11 @@ def copy_demo(dest: Path) -> Path:
         else:
             shutil.copy2(src, dest / part)
     return dest
+
+
+def demo_outreach(root: Path = REPO, year: int = 2027):
+    """The pipeline's Outreach for a township (the demo by default): checked, planned, field data."""
+    return pipeline.outreach(pipeline.checked(root, year=year))
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""The knowledge base itself: coverage, structure, honest hotlines, citations checked against the
-law corpus, lessons and school plans, plain language, review workflow, print sheets."""
+"""The knowledge base itself: coverage, structure, honest hotlines, lessons and school plans, plain
+language, review workflow, print sheets. (The law check itself is tested in test_laws.py.)"""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,13 +12,12 @@ import yaml
 from conftest import LAWS, REPO, SHARED, need_chromium
 
 from generator import pipeline
-from generator.content.laws import LawCorpus, check_citations, check_reviews
+from generator.content.citations import check_reviews
+from generator.content.laws import open_library
 from generator.content.load import load_project
 from generator.content.model import Citation, Review
 from generator.content.readability import check_material
-from generator.problems import Pos, Problems
-
-HOTLINES = {"12348", "110", "119", "120", "122", "12333", "12345"}
+from generator.problems import Problems
 
 
 @pytest.fixture(scope="module")
@@ -28,16 +27,13 @@ def project():
     return p
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return LawCorpus(LAWS)
-
-
 def test_at_least_forty_materials_covering_every_topic(project):
     assert len(project.materials) >= 40
-    shared = {t["id"] for t in yaml.safe_load((SHARED / "taxonomy/topics.yml").read_text("utf-8"))}
     covered = {t for m in project.materials for t in m.topics}
-    assert shared <= covered, shared - covered
+    assert {t.id for t in project.topics} <= covered, {t.id for t in project.topics} - covered
+    contract = SHARED / "taxonomy/topics.yml"  # the shared contract, where it is beside this clone
+    if contract.exists():
+        assert {t["id"] for t in yaml.safe_load(contract.read_text("utf-8"))} <= covered
 
 
 @pytest.mark.parametrize("topics", [("wage-arrears",), ("labor-contract",), ("gambling",), ("rental-housing",),
@@ -49,65 +45,44 @@ def test_key_topics_have_three_materials_for_different_audiences(project, topics
     assert len({m.audiences[0] for m in chosen}) >= 2
 
 
-def test_every_material_has_the_structure_and_only_sure_hotlines(project):
+def test_every_material_has_the_structure_and_only_listed_hotlines(project):
+    listed = {h.number for h in project.hotlines}
     for m in project.materials:
         for section in ("## 常见情形", "## 法律怎么规定", "## 遇到了怎么办", "## 去哪里求助", "## 示例"):
             assert section in m.body, (m.id, section)
         assert "示例（虚构，用于说明）" in m.body, m.id  # no invented case passed off as real
         assert re.search(r"^1\. ", m.body, flags=re.M), m.id  # numbered steps
         numbers = set(re.findall(r"\*\*(\d{3,5})\*\*", m.body))
-        assert numbers <= HOTLINES, (m.id, numbers - HOTLINES)
+        assert numbers <= listed, (m.id, numbers - listed)
         assert m.citations, m.id
         assert m.review.status == "待审核", m.id
 
 
-def test_every_citation_in_the_demo_exists_in_the_corpus(project, corpus):
-    problems = Problems()
-    check_citations(project, corpus, problems)
-    assert problems.errors == [], problems.as_text()
-
-
-def test_check_with_laws_reports_no_error(wanjia):
+@pytest.mark.skipif(not LAWS.is_dir(), reason="../shared/data/laws is not beside this clone")
+def test_check_with_the_lawrefbook_folder_too_reports_no_error(wanjia):
     run = wanjia("-C", REPO, "check", "--laws", LAWS)
     assert run.code == 0, run.err
     assert "句子太长" not in run.err and "法律用语" not in run.err  # the plain-language check is within limits
 
 
-def _with_materials(project, *materials):
-    """The demo project with only these materials (and no lessons or campaigns)."""
-    return type(project)(project.root, project.township, project.groups, project.topics, project.audiences,
-                         materials, (), (), project.calendar)
+def test_demo_hotlines_fit_and_plain_language_is_within_limits(wanjia):
+    run = wanjia("-C", REPO, "check", "--all")
+    assert run.code == 0, run.err
+    for finding in ("句子太长", "法律用语", "对口的热线", "文字与"):
+        assert finding not in run.err, finding
 
 
-def _with_citation(project, citation):
-    return _with_materials(project, replace(project.materials[0], citations=(citation,)))
-
-
-@pytest.mark.parametrize("citation,level,message", [
-    (Citation("劳动合同法", "2012-12-28", (10, 999)), "error", "没有第999条"),
-    (Citation("劳动合同法", "2010-01-01", (10,)), "error", "没有 2010-01-01 这个版本"),
-    (Citation("劳动合同發", "2012-12-28", (10,)), "error", "您是不是想写「劳动合同法」"),
-    (Citation("治安管理处罚法", "2012-10-26", (70,)), "warning", "有比 2012-10-26 更新的版本 2025-06-27"),
-    (Citation("治安管理处罚法", "2025-06-27", (150,)), "error", "只有 144 条"),
-    (Citation("未成年人保护法", "2020-10-17", (39,)), "warning", "更新的版本 2024-04-26"),
-])
-def test_citation_checker_catches(project, corpus, citation, level, message):
-    problems = Problems()
-    check_citations(_with_citation(project, replace(citation, pos=Pos("docs/x.md", 7, 5))), corpus, problems)
-    found = [p for p in problems.items if p.level == level and message in p.message]
-    assert found and found[0].pos == Pos("docs/x.md", 7, 5), problems.as_text()
-
-
-def test_review_workflow_warnings(project, corpus):
+def test_review_workflow_warnings(project):
     m = project.materials[0]
     old = replace(m, review=Review("已审核", "司法所张三", dt.date(2024, 1, 10)),
-                  citations=(Citation("治安管理处罚法", "2012-10-26", (70,)),))
+                  citations=(Citation("村民委员会组织法", "2018-12-29", ((2, 0),)),))
     unsigned = replace(m, review=Review("已审核"))
-    p = _with_materials(project, old, unsigned)
+    p = type(project)(project.root, project.township, project.groups, project.topics, project.audiences,
+                      (old, unsigned), (), (), project.calendar)
     problems = Problems()
-    check_reviews(p, corpus, problems, today=dt.date(2026, 12, 1))
+    check_reviews(p, open_library(REPO), problems, today=dt.date(2026, 12, 1))
     text = problems.as_text()
-    assert "已超过一年" in text and "有了新版本 2025-06-27" in text and "没有写审核人" in text
+    assert "已超过一年" in text and "有了新版本 2025-10-28" in text and "没有写审核人" in text
 
 
 def test_strict_fails_a_public_build_with_unreviewed_materials(demo_copy, wanjia):
@@ -147,11 +122,11 @@ def test_quiz_answer_must_be_an_option(demo_copy, wanjia):
 
 
 def test_school_plans_are_four_lessons_in_term_time(project):
-    outreach, _ = pipeline.check(REPO)
-    cal = outreach.cal
+    outreach = pipeline.checked(REPO)
+    cal = outreach.plan_year.calendar
     booked = set()
     for school in project.township.schools:
-        plan = outreach.schools[school.id]
+        plan = outreach.plan_year.schools[school.id]
         assert len(plan) >= 4
         assert {p.stage for p in plan} == set(school.stages)
         for p in plan:

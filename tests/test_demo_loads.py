@@ -1,4 +1,5 @@
 """The demo township itself: valid, complete, and honest about review."""
+import pytest
 import yaml
 from conftest import REPO, SHARED
 
@@ -14,6 +15,7 @@ def test_demo_has_no_errors():
     assert len(problems.warnings) == len(project.materials) + len(project.lessons)
 
 
+@pytest.mark.skipif(not (SHARED / "taxonomy").is_dir(), reason="../shared/taxonomy is not beside this clone")
 def test_taxonomy_keeps_every_shared_id():
     project, _ = load_project(REPO)
     for kind, mine in (("topics", project.topic), ("audiences", project.audience)):

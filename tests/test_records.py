@@ -6,9 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, demo_outreach
 
-from generator import pipeline
 from generator.content import privacy
 from generator.content.model import RECORD_COLUMNS
 from generator.plan import assess
@@ -18,7 +17,11 @@ HEADER = ",".join(RECORD_COLUMNS)
 
 
 def _outreach(root=REPO):
-    return pipeline.with_plan(pipeline.check(root, 2027)[0])
+    return demo_outreach(root)
+
+
+def _assess(outreach, records, incidents, start, as_of):
+    return assess.assess(outreach.project, outreach.plan_year, outreach.plan, records, incidents, start, as_of)
 
 
 def _row(**cells) -> str:
@@ -122,13 +125,13 @@ def test_coverage_against_hand_computed_fixture():
     outreach = _outreach()
     visits = [v for v in outreach.plan.visits if v.grid == "xinqiao-1" and v.kind == "入户走访"][:2]
     one, two = visits
-    outreach.plan.visits = visits
+    outreach = replace(outreach, plan=replace(outreach.plan, visits=tuple(visits)))
     records = [_record(one.date, "xinqiao-1", "a", visit=one.uid),
                _record(one.date, "xinqiao-1", "b", outcome="不在家", visit=one.uid),
                _record(one.date + dt.timedelta(days=1), "xinqiao-1", "b", visit=one.uid),  # found at the 2nd try
                _record(one.date + dt.timedelta(days=1), "xinqiao-1", "a")]                # same household again
     as_of = two.date + dt.timedelta(days=assess.GRACE_DAYS + 1)
-    a = assess.assess(outreach, records, [], dt.date(2027, 1, 1), as_of)
+    a = _assess(outreach, records, [], dt.date(2027, 1, 1), as_of)
     grid = a.grids["xinqiao-1"]
     assert (grid.planned, grid.reached, grid.records) == (one.households + two.households, 2, 4)
     assert a.villages["xinqiao"].reached == 2
@@ -143,7 +146,7 @@ def test_follow_ups_stay_open_until_the_household_is_seen_again():
     records = [_record(d, "xinqiao-1", "a", follow=True, problems=("纠纷",)),
                _record(d, "xinqiao-1", "b", follow=True, problems=("隐患",)),
                _record(d + dt.timedelta(days=3), "xinqiao-1", "a")]
-    a = assess.assess(outreach, records, [], dt.date(2027, 1, 1), dt.date(2027, 1, 31))
+    a = _assess(outreach, records, [], dt.date(2027, 1, 1), dt.date(2027, 1, 31))
     assert [r.household for r in a.follow_ups] == ["b"]
 
 
@@ -154,7 +157,7 @@ def test_implausible_records_are_flagged():
     many = [_record(d + dt.timedelta(days=1 + i // 10), "xinqiao-2", f"m{i}", time=f"{8 + i % 10}:00",
                     cadres=("zhao-min",)) for i in range(assess.FULL_CONTACT_MIN)]
     late = [_record(d, "xinqiao-3", "late", time="23:40", cadres=("shen-jianming",))]
-    a = assess.assess(outreach, quick + many + late, [], dt.date(2027, 1, 1), dt.date(2027, 1, 31))
+    a = _assess(outreach, quick + many + late, [], dt.date(2027, 1, 1), dt.date(2027, 1, 31))
     text = "\n".join(a.signs)
     assert "记了 6 户，每户不到 2 分钟" in text
     assert "赵敏的 20 条记录全部是“已走访”" in text
@@ -169,7 +172,7 @@ def test_rising_incidents_recommend_a_campaign_with_evidence():
     incidents = [Incident(m, "nanzhuang", "赌博", n) for m, n in zip(months, (0, 1, 1, 3), strict=True)]
     incidents += [Incident(m, "xinqiao", "劳资", n) for m, n in zip(months, (2, 2, 2, 2), strict=True)]  # steady: no rise
     incidents += [Incident((2027, 3), "taoyuan", "火情", 4)]
-    a = assess.assess(outreach, [], incidents, dt.date(2027, 3, 1), dt.date(2027, 3, 31))
+    a = _assess(outreach, [], incidents, dt.date(2027, 3, 1), dt.date(2027, 3, 31))
     assert [(r.village, r.kind) for r in a.rises] == [("taoyuan", "火情"), ("nanzhuang", "赌博")]
     assert a.rises[1].evidence == "本月 3 起，前三个月平均 0.7 起"
     assert a.rises[1].series == [0, 0, 0, 1, 1, 3]  # October to March
@@ -182,7 +185,7 @@ def test_a_rise_brings_forward_the_campaign_that_runs_next_month():
 
     outreach = _outreach()
     incidents = [Incident((2027, 1), "nanzhuang", "赌博", 2)]
-    a = assess.assess(outreach, [], incidents, dt.date(2027, 1, 1), dt.date(2027, 1, 31))
+    a = _assess(outreach, [], incidents, dt.date(2027, 1, 1), dt.date(2027, 1, 31))
     assert "spring-festival-return" in a.rises[0].campaigns
     assert "把「春节前后返乡农民工讨薪与禁赌宣传」的入户往前排" in assessment_text(outreach, a)
 
@@ -247,7 +250,7 @@ def test_guard_fails_a_generated_page_but_passes_the_internal_build(demo_copy, w
     from generator.site import pages as render
 
     home = render.home
-    monkeypatch.setattr(render, "home", lambda project: home(project) + "\n本周重点户：新桥村一组1号 沈小龙\n")
+    monkeypatch.setattr(render, "home", lambda outreach: home(outreach) + "\n本周重点户：新桥村一组1号 沈小龙\n")
     site = demo_copy / "site"
     run = wanjia("-C", demo_copy, "build")
     assert run.code == 1 and "公开网站中发现农户个人信息" in run.err
@@ -265,9 +268,8 @@ def test_public_cadre_line_is_allowed_and_a_private_one_is_not(demo_copy, wanjia
     assert "13812345678" in (demo_copy / "site/villages/liutang/index.html").read_text("utf-8")
     outreach = _outreach(demo_copy)
     cadre = outreach.project.cadre["li-hui"]
-    project = outreach.project
-    project.township = replace(project.township, cadres=tuple(replace(c, phone_public=False) if c is cadre else c
-                                                              for c in project.township.cadres))
+    project = replace(outreach.project, township=replace(outreach.project.township, cadres=tuple(
+        replace(c, phone_public=False) if c is cadre else c for c in outreach.project.township.cadres)))
     assert [f.what for f in privacy.Guard(project).scan("李慧 13812345678")] == ["手机号"]
 
 

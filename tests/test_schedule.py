@@ -6,13 +6,15 @@ import datetime as dt
 from collections import Counter
 from dataclasses import replace
 
-from conftest import REPO
+from conftest import REPO, demo_outreach
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import pipeline
 from generator.content.model import Grid, Leave, Team, Village
 from generator.plan import schedule
+from generator.plan.almanac import Almanac
+from generator.plan.match import plan_year
+from generator.problems import Problems
 
 
 def _lunar_day(d: dt.date) -> int:
@@ -58,8 +60,9 @@ def violations(outreach, plan) -> list[str]:
         if cal.is_holiday(v.date) and not campaign.on_holidays:
             out.append(f"{v.uid}: on a holiday")
         busy = cal.busy_on(v.date)
-        if busy and v.kind == "入户走访" and (v.slot.name != "晚上" or v.households > rules.busy_households_per_slot):
-            out.append(f"{v.uid}: busy season must be evening at the lower capacity")
+        if busy and v.kind == "入户走访" and ((project.calendar.evening_busy and v.slot.name != "晚上")
+                                             or v.households > rules.busy_households_per_slot):
+            out.append(f"{v.uid}: busy season must be evening (unless evening_busy is false) at the lower capacity")
         if busy and v.kind in schedule.MEETINGS:
             out.append(f"{v.uid}: meeting in a busy period")
         if v.households > rules.households_per_slot:
@@ -86,7 +89,7 @@ def violations(outreach, plan) -> list[str]:
 
 
 def test_demo_plan_keeps_every_rule():
-    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    outreach = demo_outreach()
     plan = outreach.plan
     assert plan.visits and violations(outreach, plan) == []
     assert len({v.uid for v in plan.visits}) == len(plan.visits)
@@ -95,7 +98,7 @@ def test_demo_plan_keeps_every_rule():
 
 
 def test_priority_households_come_first_in_a_village():
-    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    outreach = demo_outreach()
     visits = [v for v in outreach.plan.visits if v.campaign == "rental-migrant-registration" and v.village == "xinqiao"
               and v.kind == "入户走访"]
     firsts = [v.priority for v in visits[:5]]
@@ -103,12 +106,12 @@ def test_priority_households_come_first_in_a_village():
 
 
 def test_unplaceable_demand_names_the_reason():
-    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    outreach = demo_outreach()
     project = outreach.project
     leave = Leave("zhou-guohua", dt.date(2027, 1, 1), dt.date(2027, 12, 31), "借调县里")
     leave2 = Leave("xu-ming", dt.date(2027, 1, 1), dt.date(2027, 12, 31), "病假")
-    outreach.project.schedule = replace(project.schedule, leave=project.schedule.leave + (leave, leave2))
-    plan = schedule.plan(outreach)
+    project = replace(project, schedule=replace(project.schedule, leave=project.schedule.leave + (leave, leave2)))
+    plan = schedule.plan(project, outreach.plan_year)
     miss = [u for u in plan.unplaced if u.village == "taoyuan" and u.kind == "入户走访"]
     assert miss and miss[0].placed == 0
     assert "周国华 01-01 至 12-31 借调县里" in miss[0].reason and "徐明" in miss[0].reason
@@ -116,13 +119,13 @@ def test_unplaceable_demand_names_the_reason():
 
 
 def test_replan_after_one_change_keeps_other_visits():
-    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    outreach = demo_outreach()
     before = {v.uid: v for v in outreach.plan.visits}
     project = outreach.project
     first = next(v for v in outreach.plan.visits if v.village == "nanzhuang" and "jiang-zhiyuan" in v.members)
-    outreach.project.schedule = replace(project.schedule, leave=project.schedule.leave +
-                                        (Leave("jiang-zhiyuan", first.date, first.date + dt.timedelta(days=4)),))
-    after = {v.uid: v for v in schedule.plan(outreach).visits}
+    changed = replace(project, schedule=replace(project.schedule, leave=project.schedule.leave +
+                                                (Leave("jiang-zhiyuan", first.date, first.date + dt.timedelta(days=4)),)))
+    after = {v.uid: v for v in schedule.plan(changed, outreach.plan_year).visits}
     # villages whose team shares nobody with 南庄村 are untouched, UID for UID and date for date
     nanzhuang = set(project.village["nanzhuang"].team.members)
     independent = [v.id for v in project.township.villages if not set(v.team.members) & nanzhuang]
@@ -136,7 +139,7 @@ def test_replan_after_one_change_keeps_other_visits():
 def test_plan_feeds_parse_and_round_trip(built_demo):
     from icalendar import Calendar
 
-    outreach = pipeline.with_plan(pipeline.check(built_demo.parent, 2027)[0])
+    outreach = demo_outreach(built_demo.parent)
     mine = [v for v in outreach.plan.visits if "li-hui" in v.members]
     raw = (built_demo / "calendar/cadres/li-hui.ics").read_bytes()
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # folded as RFC 5545 asks
@@ -185,20 +188,18 @@ def test_random_townships_keep_every_rule(case):
     from generator.content.model import Cadre
 
     villages, leaves, capacity, weekly = case
-    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    outreach = demo_outreach()
     project = outreach.project
     cadres = tuple(Cadre(c, c, "党政办", "党政领导" if c.startswith("l") else "部门负责人")
                    for c in sorted({m for v in villages for m in v.team.members}))
     market = replace(project.township.market, village=villages[0].id)
-    project.township = replace(project.township, villages=tuple(villages), cadres=cadres, schools=(),
-                               market=market, enterprises=())
-    outreach.schools = {}
-    project.village = {v.id: v for v in villages}
-    project.cadre = {c.id: c for c in cadres}
-    project.grid = {g.id: (v, g) for v in villages for g in v.grids}
-    project.schedule = replace(project.schedule, leave=leaves, households_per_slot=capacity,
-                               busy_households_per_slot=max(1, capacity // 2), slots_per_week=weekly)
-    plan = schedule.plan(outreach)
+    project = replace(project, township=replace(project.township, villages=tuple(villages), cadres=cadres,
+                                                schools=(), market=market, enterprises=()),
+                      schedule=replace(project.schedule, leave=leaves, households_per_slot=capacity,
+                                       busy_households_per_slot=max(1, capacity // 2), slots_per_week=weekly))
+    the_year = replace(outreach.plan_year, schools={})
+    outreach = replace(outreach, project=project, plan_year=the_year)
+    plan = schedule.plan(project, the_year)
     assert violations(outreach, plan) == []
     for m in outreach.matched:  # planned + left over is exactly the demand
         planned, wanted = plan.coverage(m.campaign.id)
@@ -206,7 +207,7 @@ def test_random_townships_keep_every_rule(case):
 
 
 def test_market_enterprise_school_and_meeting_visits_are_planned():
-    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    outreach = demo_outreach()
     kinds = Counter(v.kind for v in outreach.plan.visits)
     for kind in ("入户走访", "院坝会", "村民会议", "赶集摆摊", "进企业", "进校园"):
         assert kinds[kind] > 0, kind
@@ -216,7 +217,7 @@ def test_market_enterprise_school_and_meeting_visits_are_planned():
 
 
 def test_register_households_walked_in_door_order_priority_first():
-    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    outreach = demo_outreach()
     project = outreach.project
     register = {h.id: h for hs in project.register.values() for h in hs}
     visits = [v for v in outreach.plan.visits if v.campaign == "winter-door-to-door" and v.grid == "xinqiao-1"]
@@ -229,7 +230,7 @@ def test_register_households_walked_in_door_order_priority_first():
 
 
 def test_duty_day_and_meeting_are_kept_free():
-    outreach = pipeline.with_plan(pipeline.check(REPO, 2027)[0])
+    outreach = demo_outreach()
     assert not [v for v in outreach.plan.visits if "feng-tao" in v.members and v.date.isoweekday() == 3]
     assert not [v for v in outreach.plan.visits if v.date == dt.date(2027, 1, 8)]  # 镇年度工作会议: everyone
 
@@ -263,3 +264,22 @@ def test_internal_build_has_walk_sheets_with_households_and_public_build_has_non
                      if p.is_file() and p.suffix in (".html", ".csv", ".ics", ".json"))
     assert not [n for n in names if n in public]
     assert not (built_demo / "internal").exists()
+
+
+def test_evening_busy_false_lets_busy_season_visits_happen_by_day():
+    outreach = demo_outreach()
+    project = outreach.project
+    straw = project.campaign["harvest-straw-burning"]
+    in_busy = replace(straw, when=({"period": "三夏", "pos": straw.pos},), avoid=())
+    for evening_busy, daytime_expected in ((True, False), (False, True)):
+        changed = replace(project, campaigns=tuple(in_busy if c.id == straw.id else c for c in project.campaigns),
+                          calendar=replace(project.calendar, evening_busy=evening_busy))
+        the_year = plan_year(changed, Almanac(changed), 2027, Problems())
+        plan = schedule.plan(changed, the_year)
+        busy = [v for v in plan.visits if v.campaign == straw.id and v.kind == "入户走访"
+                and the_year.calendar.busy_on(v.date)]
+        assert busy, "the campaign now runs in 三夏"
+        assert any(v.slot.name != "晚上" for v in busy) == daytime_expected
+        assert all(v.households <= changed.schedule.busy_households_per_slot for v in busy)
+        o = replace(outreach, project=changed, plan_year=the_year, plan=plan)
+        assert violations(o, plan) == []

@@ -82,7 +82,7 @@ def test_filters_by_topic_audience_and_kind(tmp_path):
 
 
 def test_every_synonym_target_occurs_in_some_material():
-    project = pipeline.check(REPO)[0].project
+    project = pipeline.checked(REPO).project
     text = "\n".join(f"{m.title}\n{m.summary}\n{m.body}" for m in project.materials)
     missing = [f"{s.word} → {t}" for s in project.synonyms.words for t in s.targets if t not in text]
     assert not missing, missing
@@ -158,10 +158,10 @@ def test_related_materials_share_the_subject(built_demo):
 
 
 def test_evaluation_meets_the_bar_for_whoosh():
-    outreach, _ = pipeline.check(REPO)
+    project = pipeline.checked(REPO).project
     questions = yaml.safe_load((REPO / "tests/search_eval.yml").read_text("utf-8"))
     assert len(questions) >= 60
-    whoosh = evaluate(outreach, REPO / "tests/search_eval.yml")[0]
+    whoosh = evaluate(project, REPO / "tests/search_eval.yml")[0]
     assert whoosh.p3 >= 0.85, whoosh.misses
 
 
@@ -171,6 +171,6 @@ def test_evaluation_meets_the_bar_for_pagefind_on_the_built_site(built_demo):
     from generator.dev.search_eval import load_questions, pagefind_score
 
     need_chromium()
-    outreach, _ = pipeline.check(built_demo.parent)
-    score = pagefind_score(outreach, load_questions(REPO / "tests/search_eval.yml"), built_demo)
+    project = pipeline.checked(built_demo.parent).project
+    score = pagefind_score(project, load_questions(REPO / "tests/search_eval.yml"), built_demo)
     assert score.p3 >= 0.85, score.misses

@@ -4,12 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import copy_demo
+from conftest import copy_demo, demo_outreach
 from helpers import css_refs, is_external, page_refs, resolve
 
 from generator.cli import main
-from generator.pipeline import check
+from generator.pipeline import site_pages
 from generator.site import pages as render
+from generator.site import plugin
 
 
 def _pages(site: Path) -> list[Path]:
@@ -17,9 +18,9 @@ def _pages(site: Path) -> list[Path]:
 
 
 def test_every_generated_page_exists(built_demo: Path):
-    outreach, _ = check(built_demo.parent)
+    outreach = demo_outreach(built_demo.parent)
     project = outreach.project
-    for src in render.site_pages(outreach):
+    for src in site_pages(outreach):
         if not src.endswith(".md"):
             assert (built_demo / src).exists(), src
             continue
@@ -33,8 +34,8 @@ def test_every_generated_page_exists(built_demo: Path):
 def test_material_page_shows_review_summary_citations_and_help(built_demo: Path):
     html = (built_demo / "materials/work/wage-arrears-contractor-ran/index.html").read_text("utf-8")
     assert "待审核" in html and "wj-badge" in html
-    assert "一句话要点" in html and "施工总承包单位先行清偿" in html
-    assert "《保障农民工工资支付条例》（2019-12-30 版）第3条、第10条、第30条、第36条" in html
+    assert "一句话要点" in html and "施工总承包单位" in html
+    assert "《保障农民工工资支付条例》（2019-12-30 版）第三条、第十条、第三十条" in html
     assert "12348" in html and "青禾镇司法所" in html
 
 
@@ -117,8 +118,8 @@ def test_failure_midway_leaves_previous_site(tmp_path: Path, monkeypatch, wanjia
 
     def explode(*args, **kwargs):
         raise RuntimeError("render failed halfway")
-    # A real build that breaks while pages are being rendered, after mkdocs has started writing.
-    monkeypatch.setattr(render, "material_footer", explode)
+    # A real build that breaks after mkdocs has written every page (in the post-build steps).
+    monkeypatch.setattr(plugin, "_run_pagefind", explode)
     (root / "docs/materials/work/labor-contract-written.md").write_text(
         (root / "docs/materials/work/labor-contract-written.md").read_text("utf-8") + "\n新增一段。\n", "utf-8")
     run = wanjia("-C", root, "build")
@@ -167,3 +168,30 @@ def test_minimal_fixture_project_builds(tmp_path: Path, wanjia, command):
     if command == "build":
         assert (root / "site/materials/disputes/mediation-free/index.html").exists()
         assert (root / "site/campaigns/winter-door-to-door/index.html").exists()
+
+
+def test_export_docs_is_the_same_site_for_a_plain_engine(built_demo: Path, tmp_path: Path, wanjia):
+    """`wanjia export-docs` writes every page as a plain docs folder; a plain `mkdocs build` of it,
+    with no wanjia plugin, renders the same pages as `wanjia build`."""
+    import subprocess
+    import sys
+
+    root = built_demo.parent
+    out = tmp_path / "exported"
+    run = wanjia("-C", root, "export-docs", out)
+    assert run.code == 0, run.err
+    config = (out / "mkdocs.yml").read_text("utf-8")
+    assert "wanjia" not in config.split("plugins:", 1)[-1].split("\n", 2)[1]
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(out / "mkdocs.yml"),
+                           "-d", str(tmp_path / "plain")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    ours = {p.relative_to(built_demo) for p in built_demo.rglob("*.html") if "pagefind" not in p.parts}
+    plain = {p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*.html")}
+    assert ours == plain
+    different = [str(p) for p in sorted(ours) if (built_demo / p).read_bytes() != (tmp_path / "plain" / p).read_bytes()]
+    assert different == []
+
+
+def test_export_docs_refuses_the_project_itself(demo_copy, wanjia):
+    run = wanjia("-C", demo_copy, "export-docs", demo_copy / "docs")
+    assert run.code == 2 and "不能是乡镇项目目录" in run.err and (demo_copy / "docs/materials").is_dir()

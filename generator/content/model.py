@@ -340,6 +340,7 @@ class CalendarSettings:
     return_window: Period
     school: SchoolCalendar = SchoolCalendar()
     periods: tuple[Period, ...] = ()   # county overrides of the region's farming periods
+    seasons: tuple[Period, ...] = ()   # other words materials use for a time of year (seasons:)
     evening_busy: bool = True
     pos: Pos = _pos()
 
@@ -444,7 +445,7 @@ class Synonyms:
     pos: Pos = _pos()
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Project:
     """Everything loaded from a township's files; the input of every later stage."""
 
@@ -467,24 +468,48 @@ class Project:
     hotlines: tuple[Hotline, ...] = ()
 
     def __post_init__(self) -> None:
-        self.region = {r.name: r for r in self.regions}
-        self.holiday_year = {h.year: h for h in self.holiday_years}
-        self.topic = {t.id: t for t in self.topics}
-        self.audience = {a.id: a for a in self.audiences}
-        self.group = {g.id: g for g in self.groups}
-        self.group_by_name = {g.name: g for g in self.groups}
-        self.village = {v.id: v for v in self.township.villages}
-        self.cadre = {c.id: c for c in self.township.cadres}
-        self.school = {s.id: s for s in self.township.schools}
-        self.material = {m.id: m for m in self.materials}
-        self.lesson = {le.id: le for le in self.lessons}
-        self.campaign = {c.id: c for c in self.campaigns}
-        self.hotline = {h.number: h for h in self.hotlines}
-        self.grid = {g.id: (v, g) for v in self.township.villages for g in v.grids}
-        self.enterprise = {e.id: e for e in self.township.enterprises}
-        self.register: dict[str, list[Household]] = {}  # grid id → households in walking order
+        # Lookups by id, derived once (frozen: set through object.__setattr__).
+        register: dict[str, list[Household]] = {}  # grid id → households in walking order
         for h in sorted(self.households, key=lambda h: walking_key(h.door)):
-            self.register.setdefault(h.grid, []).append(h)
+            register.setdefault(h.grid, []).append(h)
+        lookups = {
+            "region": {r.name: r for r in self.regions},
+            "holiday_year": {h.year: h for h in self.holiday_years},
+            "topic": {t.id: t for t in self.topics},
+            "audience": {a.id: a for a in self.audiences},
+            "group": {g.id: g for g in self.groups},
+            "group_by_name": {g.name: g for g in self.groups},
+            "village": {v.id: v for v in self.township.villages},
+            "cadre": {c.id: c for c in self.township.cadres},
+            "school": {s.id: s for s in self.township.schools},
+            "material": {m.id: m for m in self.materials},
+            "lesson": {le.id: le for le in self.lessons},
+            "campaign": {c.id: c for c in self.campaigns},
+            "hotline": {h.number: h for h in self.hotlines},
+            "grid": {g.id: (v, g) for v in self.township.villages for g in v.grids},
+            "enterprise": {e.id: e for e in self.township.enterprises},
+            "register": register,
+        }
+        for name, table in lookups.items():
+            object.__setattr__(self, name, table)
+
+    # The lookups' types, for the type checker.
+    region: dict[str, Region] = field(init=False, repr=False, compare=False)
+    holiday_year: dict[int, HolidayYear] = field(init=False, repr=False, compare=False)
+    topic: dict[str, Topic] = field(init=False, repr=False, compare=False)
+    audience: dict[str, Audience] = field(init=False, repr=False, compare=False)
+    group: dict[str, Group] = field(init=False, repr=False, compare=False)
+    group_by_name: dict[str, Group] = field(init=False, repr=False, compare=False)
+    village: dict[str, Village] = field(init=False, repr=False, compare=False)
+    cadre: dict[str, Cadre] = field(init=False, repr=False, compare=False)
+    school: dict[str, School] = field(init=False, repr=False, compare=False)
+    material: dict[str, Material] = field(init=False, repr=False, compare=False)
+    lesson: dict[str, Lesson] = field(init=False, repr=False, compare=False)
+    campaign: dict[str, Campaign] = field(init=False, repr=False, compare=False)
+    hotline: dict[str, Hotline] = field(init=False, repr=False, compare=False)
+    grid: dict[str, tuple[Village, Grid]] = field(init=False, repr=False, compare=False)
+    enterprise: dict[str, Enterprise] = field(init=False, repr=False, compare=False)
+    register: dict[str, list[Household]] = field(init=False, repr=False, compare=False)
 
     def campaign_villages(self, campaign: Campaign) -> list[Village]:
         sel = campaign.villages
@@ -625,7 +650,8 @@ MATERIAL_META = Obj(fields={
     "summary": Field(TEXT, True, "一句话要点"),
     "topics": Field(_ids("topic", 1), True, "主题编号"),
     "audiences": Field(_ids("audience", 1), True, "宣传对象编号"),
-    "seasons": Field(List(item=TEXT, unique=True), doc="适合宣传的时节，如 春节、三夏、冬闲"),
+    "seasons": Field(List(item=TEXT, unique=True),
+                     doc="适合宣传的时节：节气节日、农事时段、宣传日，或 data/calendar.yml 的 seasons 里写明的说法；全年 表示不分时节"),
     "citations": Field(List(item=CITATION), doc="引用的法律条文"),
     "review": Field(REVIEW, True, "审核情况"),
 }, build=None, doc="宣传资料的头部信息")
@@ -741,9 +767,10 @@ SCHOOL_CALENDAR = Obj(fields={
 CALENDAR_FILE = Obj(fields={
     "year": Field(Int(min=2000, max=2100), True, "规划年度"),
     "return_window": Field(PERIOD, True, "外出务工人员返乡在家的日子"),
-    "evening_busy": Field(Bool(), doc="农忙时段入户只安排在晚上", default=True),
+    "evening_busy": Field(Bool(), doc="农忙时段入户只安排在晚上（false：白天也可以，户数仍减半）", default=True),
     "school": Field(SCHOOL_CALENDAR, doc="校历", default=SchoolCalendar),
     "periods": Field(List(item=PERIOD), doc="县里对农事时段的调整（同名覆盖，新名新增）"),
+    "seasons": Field(List(item=PERIOD), doc="资料“时节”（seasons）里用到的其他说法，写明是哪几天，如 节后返岗"),
 }, build=_build(CalendarSettings), doc="本镇的日历设置")
 
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import yaml
 
 from .. import pipeline
+from ..content.model import Project
 from ..site.serve import start
 
 
@@ -45,17 +46,17 @@ def load_questions(path: Path) -> list[tuple[str, set[str]]]:
     return [(str(r["q"]), set(r["topics"])) for r in rows]
 
 
-def evaluate(outreach, path: Path, site: Path | None = None) -> list[Score]:
+def evaluate(project: Project, path: Path, site: Path | None = None) -> list[Score]:
     questions = load_questions(path)
-    scores = [_whoosh(outreach, questions)]
+    scores = [_whoosh(project, questions)]
     if site is not None:
-        scores.append(pagefind_score(outreach, questions, site))
+        scores.append(pagefind_score(project, questions, site))
     return scores
 
 
-def _whoosh(outreach, questions) -> Score:
+def _whoosh(project: Project, questions) -> Score:
     score = Score("whoosh")
-    with pipeline.knowledge_index(outreach) as searcher:
+    with pipeline.knowledge_index(project) as searcher:
         for q, expected in questions:
             hits = searcher.search(q, limit=10).hits
             score.add(q, [set(h.topics) for h in hits], expected)
@@ -66,10 +67,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def pagefind_score(outreach, questions, site: Path) -> Score:
+def pagefind_score(project: Project, questions, site: Path) -> Score:
     from playwright.sync_api import sync_playwright
 
-    project = outreach.project
     topics_by_url = {}
     for m in project.materials:
         topics_by_url["/" + m.src.removesuffix(".md") + "/"] = set(m.topics)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from borax.calendars.festivals2 import LunarFestival
@@ -40,7 +40,7 @@ _OFFSET = re.compile(r"(.+?)\s*([+-])\s*(\d{1,3})(?:天)?")
 _MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
 
 
-def _lunar_day(text: str) -> int:
+def _lunar_day_number(text: str) -> int:
     if text.startswith("初"):
         return 10 if text == "初十" else _DIGITS[text[1]]
     if text == "二十":
@@ -89,6 +89,20 @@ class Span:
 
 class DayError(ValueError):
     pass
+
+
+ALL_YEAR = "全年"          # a material for any time of year
+SEASON_BEFORE, SEASON_AFTER = 14, 3  # a season named by a day: the fortnight before it, a few days after
+
+
+def month_span(year: int, month: int) -> Span:
+    """The whole of a month."""
+    return Span(dt.date(year, month, 1), dt.date(year, month, _stdlib_calendar.monthrange(year, month)[1]))
+
+
+def lunar_day(d: dt.date) -> int:
+    """The day of the lunar month (初一 = 1 … 三十 = 30), as rural markets (集日) count."""
+    return LunarDate.from_solar_date(d.year, d.month, d.day).day
 
 
 def merge(spans: list[Span], name: str = "", kind: str = "") -> list[Span]:
@@ -192,7 +206,7 @@ def _parse_base(text: str) -> Day:
     if m := _LUNAR.fullmatch(text):
         if m.group(1):
             raise DayError(f"「{text}」是闰月，闰月不是每年都有，请改用非闰月的日子")
-        return Day("lunar", _MONTHS[m.group(2)], _lunar_day(m.group(3)))
+        return Day("lunar", _MONTHS[m.group(2)], _lunar_day_number(m.group(3)))
     raise DayError(text)
 
 
@@ -221,6 +235,9 @@ class YearCalendar:
     @property
     def last(self) -> dt.date:
         return dt.date(self.year, 12, 31)
+
+    def month(self, month: int) -> Span:
+        return month_span(self.year, month)
 
     def is_holiday(self, d: dt.date) -> bool:
         return d in self.holidays
@@ -273,6 +290,8 @@ class Almanac:
         for group, kind in ((school.terms, "学期"), (school.holidays, "假期"), (school.exams, "考试")):
             for p in group:
                 self.period_defs[p.name] = (p, kind)
+        for p in project.calendar.seasons:
+            self.period_defs.setdefault(p.name, (p, "时节"))
         self._years: dict[int, YearCalendar] = {}
 
     # ---- vocabulary
@@ -327,11 +346,23 @@ class Almanac:
         if pub is None:
             return []
         if pub.months:
-            return merge([Span(dt.date(year, m, 1), dt.date(year, m, _stdlib_calendar.monthrange(year, m)[1]),
-                               name, "宣传") for m in pub.months])
+            return merge([replace(month_span(year, m), name=name, kind="宣传") for m in pub.months])
         if pub.start is None or pub.end is None:  # the schema asks for one of on, start–end, months
             return []
         return self.spans_between(pub.start, pub.end, year, name, "宣传")
+
+    def season_spans(self, word: str, year: int) -> list[Span]:
+        """When a material's season word (seasons:) holds in `year`: a period, a publicity day or
+        month, a fortnight before a day (a solar term or festival) to three days after, or the
+        whole year for 全年. Raises DayError for a word the almanac does not know."""
+        if word == ALL_YEAR:
+            return [Span(dt.date(year, 1, 1), dt.date(year, 12, 31), word)]
+        if word in self.period_defs or (word in self.publicity and not self.publicity[word].on):
+            return [replace(s, name=word) for s in self.period_spans(word, year)]
+        if word in self.day_names():
+            return [replace(s, name=word) for s in self.around(word, SEASON_BEFORE, SEASON_AFTER, year)]
+        raise DayError(f"未知的时节「{word}」{did_you_mean(word, [*self.period_names(), *self.day_names(), ALL_YEAR])}"
+                       "（可写农事时段、节气节日、宣传日或 全年；本地的说法请在 data/calendar.yml 的 seasons 里写明日子）")
 
     def around(self, anchor: str, before: int, after: int, year: int) -> list[Span]:
         day = self.parse_day(anchor)
@@ -348,8 +379,7 @@ class Almanac:
         if window.get("from"):
             return self.spans_between(window["from"], window["to"], year)
         months = window.get("months") or []
-        return merge([Span(dt.date(year, m, 1), dt.date(year, m, _stdlib_calendar.monthrange(year, m)[1]))
-                      for m in months])
+        return merge([month_span(year, m) for m in months])
 
     def campaign_windows(self, campaign, year: int) -> list[Span]:
         spans = merge([s for w in campaign.when for s in self.resolve_window(w, year)])
@@ -423,6 +453,12 @@ def check(project: Project, problems: Problems, region: str | None = None) -> Al
     for campaign in project.campaigns:
         for w in campaign.when:
             _check_window_shape(w, problems)
+    for m in project.materials:
+        for word in m.seasons:
+            try:
+                almanac.season_spans(word, project.calendar.year)
+            except DayError as e:
+                problems.error(m.pos, f"资料「{m.title}」的时节（seasons）：{e}")
     for p in project.publicity:
         forms = sum(bool(x) for x in (p.on, p.start or p.end, p.months))
         if forms != 1 or bool(p.start) != bool(p.end):

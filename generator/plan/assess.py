@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from ..content.model import Project
+from .almanac import month_span
+from .match import PlanYear
 from .records import INCIDENT_KINDS, Incident, Record
+from .schedule import Plan
 
 GRACE_DAYS = 3          # a visit may be logged a few days late before it counts as overdue
 UPCOMING_DAYS = 7
@@ -72,16 +77,17 @@ class Assessment:
 def period(year: int, month: int | None) -> tuple[dt.date, dt.date]:
     if month is None:
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    start = dt.date(year, month, 1)
-    return start, (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    span = month_span(year, month)
+    return span.start, span.end
 
 
-def assess(outreach, records: list[Record], incidents: list[Incident], start: dt.date, as_of: dt.date) -> Assessment:
-    project, plan = outreach.project, outreach.plan
-    out = Assessment(as_of, start, incidents=incidents)
+def assess(project: Project, year: PlanYear, plan: Plan, records: Sequence[Record], incidents: Sequence[Incident],
+           start: dt.date, as_of: dt.date) -> Assessment:
+    """Stage 6 (the internal build and `wanjia report`): the records measured against the plan."""
+    out = Assessment(as_of, start, incidents=list(incidents))
     records = [r for r in records if start <= r.date <= as_of]
     out.outcomes = Counter(r.outcome for r in records)
-    campaign_of = _campaign_of(outreach)
+    campaign_of = _campaign_of(project, year, plan)
     done_uids = {r.visit for r in records if r.visit}
     done_grid_days = {(r.grid, r.date) for r in records}
     due = [v for v in plan.visits if start <= v.date <= as_of]
@@ -90,7 +96,7 @@ def assess(outreach, records: list[Record], incidents: list[Incident], start: dt
         return table.setdefault(key, Tally())
 
     for v in due:
-        if v.kind != "入户走访":
+        if v.kind != "入户走访" or v.grid is None:
             continue
         for table, key in ((out.campaigns, v.campaign), (out.villages, v.village), (out.grids, v.grid)):
             tally(table, key).planned += v.households
@@ -128,23 +134,23 @@ def assess(outreach, records: list[Record], incidents: list[Incident], start: dt
     out.follow_ups = _open_follow_ups(records)
     out.signs = _signs(records, project)
     if incidents:
-        out.rises = _rises(outreach, incidents, as_of)
+        out.rises = _rises(project, year, incidents, as_of)
     return out
 
 
-def _campaign_of(outreach):
+def _campaign_of(project: Project, year: PlanYear, plan: Plan):
     """The campaign a record belongs to: its visit's, else the first campaign covering the village
     whose window holds the day (earliest deadline first, as the planner orders them)."""
-    plan = {v.uid: v.campaign for v in outreach.plan.visits}
+    planned = {v.uid: v.campaign for v in plan.visits}
     spans = []
-    for m in sorted(outreach.matched, key=lambda m: (m.windows[0].end if m.windows else dt.date.max, m.campaign.id)):
+    for m in sorted(year.matched, key=lambda m: (m.windows[0].end if m.windows else dt.date.max, m.campaign.id)):
         if any(a.type == "入户走访" for a in m.campaign.activities):
-            villages = {v.id for v in outreach.project.campaign_villages(m.campaign)}
+            villages = {v.id for v in project.campaign_villages(m.campaign)}
             spans.append((m.campaign.id, villages, m.windows))
 
     def campaign_of(r: Record) -> str | None:
-        if r.visit in plan:
-            return plan[r.visit]
+        if r.visit in planned:
+            return planned[r.visit]
         for cid, villages, windows in spans:
             if r.village in villages and any(w.start <= r.date <= w.end for w in windows):
                 return cid
@@ -207,9 +213,8 @@ def _signs(records: list[Record], project) -> list[str]:
     return out
 
 
-def _rises(outreach, incidents: list[Incident], as_of: dt.date) -> list[Rise]:
+def _rises(project: Project, year: PlanYear, incidents: Sequence[Incident], as_of: dt.date) -> list[Rise]:
     """Village × category counts that rose this month, with the campaigns that answer them."""
-    project = outreach.project
     month = (as_of.year, as_of.month)
     counts: dict[tuple[str, str], dict[tuple[int, int], int]] = defaultdict(dict)
     for i in incidents:

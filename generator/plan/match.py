@@ -8,26 +8,56 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..content.model import Campaign, Lesson, Material, Project
 from ..problems import Problems
-from .almanac import Almanac, Span, YearCalendar
+from .almanac import ALL_YEAR, Almanac, Span, YearCalendar
 
 
-@dataclass
+@dataclass(frozen=True)
 class Matched:
+    """A campaign placed in the year: its date windows, and the materials and lessons that fit it."""
+
     campaign: Campaign
-    windows: list[Span]
-    materials: list[Material]
-    lessons: list[Lesson]
+    windows: tuple[Span, ...]
+    materials: tuple[Material, ...]
+    lessons: tuple[Lesson, ...]
 
     @property
     def days(self) -> int:
         return sum(w.days for w in self.windows)
 
 
-def materials_for(campaign: Campaign, project: Project) -> list[Material]:
+@dataclass(frozen=True)
+class PlanYear:
+    """Stage 2's value: one year of the township — its calendar, the campaigns placed in it and each
+    school's rule-of-law lessons."""
+
+    number: int
+    calendar: YearCalendar
+    matched: tuple[Matched, ...]
+    schools: Mapping[str, tuple[SchoolLesson, ...]]
+    seasons: tuple[SeasonStretch, ...] = ()   # which materials are in season when
+
+
+def plan_year(project: Project, almanac: Almanac, number: int, problems: Problems) -> PlanYear:
+    """The year `number` for this township, with the warnings its timing deserves."""
+    cal = almanac.year(number)
+    for note in cal.notes:
+        problems.warning(project.calendar.pos, note)
+    matched = match(project, almanac, number, problems)
+    schools = school_plans(project, almanac, number)
+    for school in project.township.schools:
+        if len(schools[school.id]) < MIN_PERIODS:
+            problems.warning(school.pos, f"{school.name} {number} 年只排到 {len(schools[school.id])} 节法治课，"
+                                         "不足每年 4 课时：请补充该学段的课程或检查校历")
+    return PlanYear(number, cal, tuple(matched), schools, season_stretches(project, almanac, number))
+
+
+def materials_for(campaign: Campaign, project: Project) -> tuple[Material, ...]:
     topics, audiences = set(campaign.topics), set(campaign.audiences)
     chosen = {m.id: m for m in project.materials if topics & set(m.topics)}
     for extra in campaign.materials:
@@ -36,11 +66,11 @@ def materials_for(campaign: Campaign, project: Project) -> list[Material]:
     def rank(m: Material):
         return (-len(audiences & set(m.audiences)), -len(topics & set(m.topics)), m.id)
 
-    return sorted(chosen.values(), key=rank)
+    return tuple(sorted(chosen.values(), key=rank))
 
 
-def lessons_for(campaign: Campaign, project: Project) -> list[Lesson]:
-    return [le for le in project.lessons if set(le.topics) & set(campaign.topics)]
+def lessons_for(campaign: Campaign, project: Project) -> tuple[Lesson, ...]:
+    return tuple(le for le in project.lessons if set(le.topics) & set(campaign.topics))
 
 
 def campaigns_for_village(village_id: str, project: Project) -> list[Campaign]:
@@ -53,7 +83,7 @@ def match(project: Project, almanac: Almanac, year: int, problems: Problems) -> 
     for campaign in project.campaigns:
         windows = almanac.campaign_windows(campaign, year)
         _warn_timing(campaign, windows, cal, almanac, year, problems)
-        out.append(Matched(campaign, windows, materials_for(campaign, project), lessons_for(campaign, project)))
+        out.append(Matched(campaign, tuple(windows), materials_for(campaign, project), lessons_for(campaign, project)))
     return out
 
 
@@ -81,6 +111,51 @@ def _warn_timing(campaign: Campaign, windows: list[Span], cal: YearCalendar, alm
                                     f"{'或'.join(slack[:2]) or '农闲时节'}，或在 avoid 中写上 {names}")
 
 
+# ---------------------------------------------------------------- materials in season
+SEASON_SHOWN = 6  # materials a page suggests for the time of year
+
+
+@dataclass(frozen=True)
+class SeasonStretch:
+    """Days on which the same materials are in season, each with how many of its seasons hold."""
+
+    start: dt.date
+    end: dt.date
+    fits: tuple[tuple[str, int], ...]   # (material id, seasons holding), materials in season only
+
+
+def season_stretches(project: Project, almanac: Almanac, year: int) -> tuple[SeasonStretch, ...]:
+    """The year before `year` to the year after (so a phone's own date finds its place), cut where
+    any material's season begins or ends. Materials for 全年 are not seasonal and are left out."""
+    spans: dict[str, list[Span]] = {}
+    for m in project.materials:
+        words = [w for w in m.seasons if w != ALL_YEAR]
+        spans[m.id] = [s for y in (year - 1, year, year + 1) for w in words for s in almanac.season_spans(w, y)]
+    cuts = sorted({d for ss in spans.values() for s in ss for d in (s.start, s.end + dt.timedelta(days=1))})
+    out = []
+    for start, following in pairwise(cuts):
+        fits = tuple((mid, n) for mid, ss in spans.items() if (n := sum(s.start <= start <= s.end for s in ss)))
+        if fits:
+            out.append(SeasonStretch(start, following - dt.timedelta(days=1), fits))
+    return tuple(out)
+
+
+def in_season(stretches: tuple[SeasonStretch, ...], project: Project, audiences: tuple[str, ...] = ()
+              ) -> tuple[tuple[dt.date, dt.date, tuple[str, ...]], ...]:
+    """Each stretch's best materials: more of its seasons holding first, then more of `audiences`
+    shared, then by id; adjacent stretches with the same list are one."""
+    wanted = set(audiences)
+    out: list[tuple[dt.date, dt.date, tuple[str, ...]]] = []
+    for s in stretches:
+        ranked = sorted(s.fits, key=lambda f: (-f[1], -len(wanted & set(project.material[f[0]].audiences)), f[0]))
+        chosen = tuple(mid for mid, _ in ranked[:SEASON_SHOWN])
+        if out and out[-1][2] == chosen and out[-1][1] + dt.timedelta(days=1) == s.start:
+            out[-1] = (out[-1][0], s.end, chosen)
+        else:
+            out.append((s.start, s.end, chosen))
+    return tuple(out)
+
+
 # ---------------------------------------------------------------- school lessons (法治副校长)
 @dataclass(frozen=True)
 class SchoolLesson:
@@ -103,7 +178,7 @@ OCCASIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 MIN_PERIODS = 4  # 《中小学法治副校长聘任与管理办法》: at least 4 课时 a year in each school
 
 
-def school_plans(project: Project, almanac: Almanac, year: int) -> dict[str, list[SchoolLesson]]:
+def school_plans(project: Project, almanac: Almanac, year: int) -> dict[str, tuple[SchoolLesson, ...]]:
     """Each school's year of rule-of-law lessons: at least four, on school days in term time and
     outside exam weeks, on the occasions that matter most, each lesson matched to the school's
     stages and the occasion; a vice principal serving two schools is never booked twice a day."""
@@ -122,7 +197,7 @@ def school_plans(project: Project, almanac: Almanac, year: int) -> dict[str, lis
         return starts[0] + dt.timedelta(days=offset) if starts else None
 
     booked: set[tuple[str, dt.date]] = set()
-    plans: dict[str, list[SchoolLesson]] = {}
+    plans: dict[str, tuple[SchoolLesson, ...]] = {}
     for school in project.township.schools:
         wanted = max(MIN_PERIODS, 2 * len(school.stages))
         chosen: list[tuple[dt.date, str, tuple[str, ...]]] = []
@@ -145,5 +220,5 @@ def school_plans(project: Project, almanac: Almanac, year: int) -> dict[str, lis
             lesson = next((le for le in fresh if set(le.topics) & set(topics)), fresh[0])
             used.add(lesson.id)
             plan.append(SchoolLesson(school.id, day, stage, lesson, name))
-        plans[school.id] = plan
+        plans[school.id] = tuple(plan)
     return plans

@@ -17,9 +17,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.model import OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS
+from ..content.model import OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS, Project
 from ..content.tables import Row, read_table, yes
-from ..problems import Pos, Problems, did_you_mean
+from ..problems import Pos, Problem, Problems, did_you_mean
+from .match import PlanYear
+from .schedule import Plan
 
 STORE = "data/records/visits.csv"
 INCIDENTS = "data/incidents.csv"
@@ -83,8 +85,7 @@ class Incident:
 class _Names:
     """Everything a row may name, by id or by the name people write."""
 
-    def __init__(self, outreach):
-        p = outreach.project
+    def __init__(self, p: Project, year: PlanYear, plan: Plan):
         self.project = p
         self.village = {**{v.name: v.id for v in p.township.villages}, **{v.id: v.id for v in p.township.villages}}
         self.grid = {}
@@ -95,10 +96,10 @@ class _Names:
         self.topic = {**{t.name: t.id for t in p.topics}, **{t.id: t.id for t in p.topics}}
         self.material = {**{m.title: m.id for m in p.materials}, **{m.id: m.id for m in p.materials}}
         self.household = {h.id: h for hs in p.register.values() for h in hs}
-        self.visit = {v.uid: v for v in outreach.plan.visits} if outreach.plan else {}
+        self.visit = {v.uid: v for v in plan.visits}
         # The days a village was in some campaign's window: a record outside them is a typo or a fake.
         self.window_days: dict[str, set[dt.date]] = {}
-        for m in outreach.matched:
+        for m in year.matched:
             days = {d for w in m.windows for d in w.dates()}
             for v in p.campaign_villages(m.campaign):
                 self.window_days.setdefault(v.id, set()).update(days)
@@ -196,12 +197,11 @@ def parse_row(row: Row, shown: str, names: _Names, problems: Problems) -> Record
                   tuple(kinds), row.get("问题说明"), bool(follow), tuple(cadres), visit_uid, row.pos(shown))
 
 
-def parse_file(path: Path, shown: str, outreach, problems: Problems) -> list[Record] | None:
+def parse_file(path: Path, shown: str, names: _Names, problems: Problems) -> list[Record] | None:
     """The good records of a file (every bad row reported); None when the file cannot be read whole."""
     rows = read_table(path, shown, REQUIRED, problems)
     if rows is None:
         return None
-    names = _Names(outreach)
     out: list[Record] = []
     first: dict[tuple, int] = {}
     for row in rows:
@@ -226,11 +226,40 @@ def _cells(r: Record, project) -> dict[str, str]:
             "走访编号": r.visit}
 
 
-def load_store(root: Path, outreach, problems: Problems) -> list[Record]:
+def load_store(root: Path, names: _Names, problems: Problems) -> list[Record]:
     path = Path(root) / STORE
     if not path.exists():
         return []
-    return parse_file(path, STORE, outreach, problems) or []
+    return parse_file(path, STORE, names, problems) or []
+
+
+@dataclass(frozen=True)
+class FieldData:
+    """Stage 5's value: what happened in the field — the stored visit records, the incident counts,
+    and the problems found in those files (errors to import, report and the internal build;
+    warnings to `wanjia check`, so a typo in a record never stops the public site)."""
+
+    records: tuple[Record, ...] = ()
+    incidents: tuple[Incident, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+
+def field_data(project: Project, year: PlanYear, plan: Plan) -> FieldData:
+    """Stage 5: the records (checked against the plan) and incidents the township has stored."""
+    root = Path(project.root)
+    found = Problems()
+    records = load_store(root, _Names(project, year, plan), found)
+    incidents = load_incidents(root, project, found)
+    return FieldData(tuple(records), tuple(incidents), tuple(found.items))
+
+
+def has_field_data(project: Project) -> bool:
+    root = Path(project.root)
+    return (root / STORE).exists() or (root / INCIDENTS).exists()
 
 
 def write_store(root: Path, records: list[Record], project) -> None:
@@ -257,15 +286,16 @@ class Imported:
     readable: bool = True
 
 
-def import_file(root: Path, path: Path, outreach, problems: Problems) -> Imported:
+def import_file(root: Path, path: Path, project: Project, year: PlanYear, plan: Plan, problems: Problems) -> Imported:
     """Merge a file's good rows into the store (same household and day: the new row wins)."""
+    names = _Names(project, year, plan)
     store_problems = Problems()
-    existing = {r.key: r for r in load_store(root, outreach, store_problems)}
+    existing = {r.key: r for r in load_store(root, names, store_problems)}
     if store_problems.errors:  # a store edited by hand into a bad state: fix that first
         problems.extend(store_problems)
         return Imported(readable=False)
     before = len(problems.errors)
-    records = parse_file(path, str(path), outreach, problems)
+    records = parse_file(path, str(path), names, problems)
     if records is None:
         return Imported(readable=False)
     result = Imported(rejected=len({(p.pos.path, p.pos.line) for p in problems.errors[before:]}))
@@ -280,7 +310,7 @@ def import_file(root: Path, path: Path, outreach, problems: Problems) -> Importe
         existing[r.key] = r
         changed = True
     if changed:
-        write_store(root, list(existing.values()), outreach.project)
+        write_store(root, list(existing.values()), project)
     return result
 
 

@@ -27,12 +27,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from borax.calendars.lunardate import LunarDate
-
-from ..content.model import Campaign, Grid, Slot, Village
-from .match import Matched
+from ..content.model import Campaign, Grid, Project, Slot, Village
+from .almanac import lunar_day
+from .match import Matched, PlanYear
 
 MEETINGS = ("院坝会", "村民会议")
 DAYTIME = ("上午", "下午")
@@ -70,11 +69,13 @@ class Unplaced:
     reason: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
+    """Stage 3's value: the year's visits in date and slot order, and what could not be placed, why."""
+
     year: int
-    visits: list[Visit] = field(default_factory=list)
-    unplaced: list[Unplaced] = field(default_factory=list)
+    visits: tuple[Visit, ...] = ()
+    unplaced: tuple[Unplaced, ...] = ()
 
     def by_cadre(self) -> dict[str, list[Visit]]:
         out: dict[str, list[Visit]] = defaultdict(list)
@@ -214,21 +215,26 @@ class _Book:
 
 
 class _Planner:
-    def __init__(self, outreach):
-        self.outreach = outreach
-        self.project = project = outreach.project
-        self.cal = outreach.cal
+    def __init__(self, project: Project, year: PlanYear):
+        self.project = project
+        self.year = year.number
+        self.cal = year.calendar
         self.slots = {s.name: s for s in project.schedule.slots}
         # The school year's lessons (法治副校长) are fixed first: their morning is taken.
-        reserved = [(lesson_vp, sl.date, "上午") for sid, lessons in outreach.schools.items()
-                    for sl in lessons if (lesson_vp := project.school[sid].vice_principal)]
+        reserved = [(project.school[sid].vice_principal, sl.date, "上午") for sid, lessons in year.schools.items()
+                    for sl in lessons]
         self.book = _Book(project, reserved)
-        self.result = Plan(outreach.year)
+        self.visits: list[Visit] = []
+        self.unplaced: list[Unplaced] = []
         self.ordinal: dict[str, int] = defaultdict(int)
         self.resume: dict[tuple[str, str], int] = {}  # (campaign, village) → first slot worth trying
-        self.order = sorted(outreach.matched, key=lambda m: (m.windows[0].end if m.windows else dt.date.max,
+        self.order = sorted(year.matched, key=lambda m: (m.windows[0].end if m.windows else dt.date.max,
                                                              m.days, m.campaign.id))
-        self.candidates = {m.campaign.id: list(_candidates(m, self.cal, self.slots)) for m in self.order}
+        # In a busy farming period door to door is in the evening only, unless the township says
+        # otherwise (calendar.yml evening_busy: false); the lower capacity holds either way.
+        evening = project.calendar.evening_busy
+        self.candidates = {m.campaign.id: list(_candidates(m, self.cal, self.slots, evening_only_when_busy=evening))
+                           for m in self.order}
         self.next_week = {cid: _next_week(c) for cid, c in self.candidates.items()}
         # Markets, enterprises and schools keep their daytime in the busy season too.
         self.any_slot = {m.campaign.id: list(_candidates(m, self.cal, self.slots, evening_only_when_busy=False))
@@ -242,13 +248,13 @@ class _Planner:
     def add(self, kind, day, slot, village, members, campaign, **extra) -> None:
         self.book.take(members, day, slot)
         place = extra.pop("uid_place", extra.get("grid") or village)
-        self.result.visits.append(Visit(self.uid(campaign.id, place) if kind == "入户走访" else
+        self.visits.append(Visit(self.uid(campaign.id, place) if kind == "入户走访" else
                                         self.uid(campaign.id, place, kind), kind, day, self.slots[slot],
                                         village, extra.pop("grid", None), tuple(members), campaign.id,
                                         extra.pop("households", 0), extra.pop("priority", 0), **extra))
 
     def miss(self, matched, village_id, kind, reason, needed=1, placed=0, households=0) -> None:
-        self.result.unplaced.append(Unplaced(matched.campaign.id, village_id, kind, needed, placed, households, reason))
+        self.unplaced.append(Unplaced(matched.campaign.id, village_id, kind, needed, placed, households, reason))
 
     def run(self) -> Plan:
         project = self.project
@@ -274,8 +280,8 @@ class _Planner:
                             self.enterprises(matched, activity, village)
         self.report_left(left)
         order = list(self.slots)
-        self.result.visits.sort(key=lambda v: (v.date, order.index(v.slot.name), v.village, v.uid))
-        return self.result
+        self.visits.sort(key=lambda v: (v.date, order.index(v.slot.name), v.village, v.uid))
+        return Plan(self.year, tuple(self.visits), tuple(self.unplaced))
 
     # -------------------------------------------------------- door to door
     def door_to_door(self, matched, village, todo, phase) -> None:
@@ -324,7 +330,7 @@ class _Planner:
 
     def report_left(self, left) -> None:
         placed_by: dict[tuple[str, str], int] = defaultdict(int)
-        for v in self.result.visits:
+        for v in self.visits:
             if v.kind == "入户走访":
                 placed_by[(v.campaign, v.village)] += 1
         by_id = {m.campaign.id: m for m in self.order}
@@ -374,7 +380,7 @@ class _Planner:
             return units.index(c.unit) if c.unit in units else len(units)
 
         for window in matched.windows:
-            days = [d for d in window.dates() if market.meets_on(d, _lunar_day(d))
+            days = [d for d in window.dates() if market.meets_on(d, lunar_day(d))
                     and (campaign.on_holidays or not self.cal.is_holiday(d)) and "上午" in self.slots]
             placed = 0
             for day in _spread(days, activity.times):
@@ -435,12 +441,9 @@ class _Planner:
                      lesson=lessons[0].id, uid_place=school.id)
 
 
-def plan(outreach) -> Plan:
-    return _Planner(outreach).run()
-
-
-def _lunar_day(day: dt.date) -> int:
-    return LunarDate.from_solar_date(day.year, day.month, day.day).day
+def plan(project: Project, year: PlanYear) -> Plan:
+    """Stage 3: the door-to-door plan of the year (and meetings, market stalls, enterprise and school visits)."""
+    return _Planner(project, year).run()
 
 
 def _spread(days: list[dt.date], times: int) -> list[dt.date]:

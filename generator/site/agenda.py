@@ -13,28 +13,44 @@ import io
 from collections import defaultdict
 from html import escape
 
+from collections.abc import Sequence
+
 from ..content.model import RECORD_COLUMNS, Project
-from .pages import WEEKDAYS, frontmatter, law_of_this_work, link, md, span_text
 from ..content.tables import xlsx_bytes
+from ..plan.schedule import Visit
+from . import ics
+from .inputs import Outreach, ScheduleSections
+from .templates import render
+from .text import WEEKDAYS, frontmatter, law_of_this_work, link, md, span_text
 
 MATERIALS_PER_VISIT = 2  # what a cadre carries: the campaign's two best-matched 明白纸
 
 
-def plan_pages(outreach, pages: dict, internal: bool = False) -> None:
-    """Add the plan's pages and files to `pages` (and the schedule sections of village and
-    campaign pages)."""
-    plan, project = outreach.plan, outreach.project
-    by_cadre, by_village, by_day = plan.by_cadre(), plan.by_village(), plan.by_day()
-    totals, by_campaign = plan.totals(), defaultdict(list)
+def _carried(outreach: Outreach) -> dict[str, tuple]:
+    return {m.campaign.id: m.materials[:MATERIALS_PER_VISIT] for m in outreach.matched}
+
+
+def schedule_sections(outreach: Outreach) -> ScheduleSections:
+    """The plan's sections of the village and campaign pages (pages.py writes those pages)."""
+    plan, carry = outreach.plan, _carried(outreach)
+    by_village, totals = plan.by_village(), plan.totals()
+    by_campaign: dict[str, list[Visit]] = defaultdict(list)
     for v in plan.visits:
         by_campaign[v.campaign].append(v)
-    carry = {m.campaign.id: m.materials[:MATERIALS_PER_VISIT] for m in outreach.matched}
+    villages = {v.id: village_schedule(v.id, outreach, by_village.get(v.id, []), carry)
+                for v in outreach.project.township.villages}
+    campaigns = {m.campaign.id: campaign_schedule(m, outreach, by_campaign[m.campaign.id], totals.get(m.campaign.id, {}))
+                 for m in outreach.matched}
+    return ScheduleSections(villages, campaigns)
+
+
+def plan_pages(outreach: Outreach) -> dict[str, str | bytes]:
+    """The plan's own pages and files: each cadre's and day's visits, the feeds, the agenda."""
+    plan, project, carry = outreach.plan, outreach.project, _carried(outreach)
+    by_cadre, by_village, by_day = plan.by_cadre(), plan.by_village(), plan.by_day()
+    pages: dict[str, str | bytes] = {}
     for v in project.township.villages:
-        pages[f"villages/{v.id}.md"] += village_schedule(v.id, outreach, by_village.get(v.id, []), carry)
         pages[f"calendar/villages/{v.id}.ics"] = plan_ics(outreach, by_village.get(v.id, []), f"{v.name}走访")
-    for m in outreach.matched:
-        pages[f"campaigns/{m.campaign.id}.md"] += campaign_schedule(m, outreach, by_campaign[m.campaign.id],
-                                                                    totals.get(m.campaign.id, {}))
     pages["cadres/index.md"] = cadres_index(outreach)
     for cadre in project.township.cadres:
         visits = by_cadre.get(cadre.id)
@@ -47,8 +63,7 @@ def plan_pages(outreach, pages: dict, internal: bool = False) -> None:
     pages["duties/index.md"] = duties_page(outreach)
     pages["calendar/agenda.csv"] = agenda_csv(outreach)
     pages["calendar/agenda.xlsx"] = agenda_xlsx(outreach)
-    if internal:
-        internal_pages(outreach, pages)
+    return pages
 
 
 # ---------------------------------------------------------------- one visit, in words
@@ -223,43 +238,18 @@ def day_page(day: dt.date, outreach, visits, carry) -> str:
 
 
 # ---------------------------------------------------------------- feeds and spreadsheets
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> bytes:
-    """RFC 5545 §3.1: lines of at most 75 octets, continued with CRLF and a space, never inside a
-    UTF-8 character."""
-    raw, out, size = line.encode("utf-8"), [], 75
-    while len(raw) > size:
-        cut = size
-        while cut and (raw[cut] & 0xC0) == 0x80:
-            cut -= 1
-        out.append(raw[:cut])
-        raw, size = b" " + raw[cut:], 75
-    out.append(raw)
-    return b"\r\n".join(out)
-
-
-def plan_ics(outreach, visits, name: str) -> bytes:
-    """A subscribable RFC 5545 feed of visits; a visit's UID survives a re-plan that moves it.
-    Written directly (the icalendar package took 40 s for a county's 66,000 visits); tests parse
-    every feed back with icalendar."""
+def plan_ics(outreach: Outreach, visits: Sequence[Visit], name: str) -> bytes:
+    """A subscribable feed of visits; a visit's UID survives a re-plan that moves it."""
     project = outreach.project
-    stamp = f"{outreach.year}0101T000000Z"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Wanjia//走村入户//ZH", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_ics_text(name)}"]
-    for v in visits:
+
+    def event(v: Visit) -> ics.Event:
         where = _where(v, project).replace(" · ", "")
-        day = v.date.strftime("%Y%m%d")
         who = "、".join(project.cadre[c].name for c in v.members)
         detail = f"{project.campaign[v.campaign].title}；" + (f"{v.households} 户；" if v.households else "") + who
-        lines += ["BEGIN:VEVENT", f"UID:{v.uid}@{project.township.id}.wanjia", f"DTSTAMP:{stamp}",
-                  f"DTSTART:{day}T{v.slot.start.replace(':', '')}00", f"DTEND:{day}T{v.slot.end.replace(':', '')}00",
-                  f"SUMMARY:{_ics_text(f'{v.kind}：{where}')}",
-                  f"LOCATION:{_ics_text(where)}", f"DESCRIPTION:{_ics_text(detail)}", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return b"\r\n".join(_fold(line) for line in lines) + b"\r\n"
+        start, end = (dt.datetime.combine(v.date, dt.time.fromisoformat(t)) for t in (v.slot.start, v.slot.end))
+        return ics.Event(f"{v.uid}@{project.township.id}.wanjia", f"{v.kind}：{where}", start, end, where, detail)
+
+    return ics.feed(name, "走村入户", outreach.year, (event(v) for v in visits))
 
 
 AGENDA_HEADER = ("日期", "星期", "时段", "开始", "结束", "村（社区）", "网格或地点", "内容", "户数", "重点户", "人员",
@@ -348,10 +338,11 @@ OUTCOMES = "☐已走访 ☐不在家 ☐拒绝 ☐已搬离"
 PROBLEMS = "☐纠纷 ☐隐患 ☐求助"
 
 
-def internal_pages(outreach, pages: dict) -> None:
+def internal_pages(outreach: Outreach) -> dict[str, str | bytes]:
     """Walk sheets per campaign and village, with the register's households where there is one,
     and the records template (one row per household to visit) for `wanjia records import`."""
     plan, project = outreach.plan, outreach.project
+    pages: dict[str, str | bytes] = {}
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for v in plan.visits:
         if v.kind == "入户走访":
@@ -374,35 +365,26 @@ def internal_pages(outreach, pages: dict) -> None:
     pages["internal/index.md"] = "".join(index)
     pages["internal/records-template.csv"] = records_template(outreach)
     pages["internal/records-template.xlsx"] = records_template_xlsx(outreach)
+    return pages
 
 
-def walk_sheets(matched, village, visits, outreach) -> str:
+def walk_sheets(matched, village, visits, outreach: Outreach) -> str:
     project = outreach.project
     register = {h.id: h for hs in project.register.values() for h in hs}
-    topics = "、".join(project.topic[t].name for t in matched.campaign.topics)
-    carry = "、".join(m.title for m in matched.materials[:MATERIALS_PER_VISIT])
-    out = [frontmatter(f"登记表：{village.name}", hide="[navigation, toc]"),
-           '<p class="wj-print-bar"><button type="button" data-wj-print>打印全部登记表</button></p>\n\n']
+    sheets = []
     for v in visits:
-        grid = project.grid[v.grid][1]
-        rows = []
         listed = [register[h] for h in v.household_ids if h in register]
-        for i in range(max(v.households, len(listed))):
-            h = listed[i] if i < len(listed) else None
-            door, head = (escape(h.door), escape(h.head)) if h else ("", "")
-            flags = "、".join(h.flags) if h else ""
-            rows.append(f"<tr><td>{i + 1}</td><td>{door}</td><td>{head}</td><td>{flags}</td><td>{OUTCOMES}</td>"
-                        f"<td></td><td></td><td>{PROBLEMS}</td><td>☐</td></tr>")
-        who = "、".join(project.cadre[c].name for c in v.members)
-        out.append(f'<section class="wj-walk" id="{v.uid}">\n<h2>入户走访登记表</h2>\n'
-                   f"<p><b>{v.date.isoformat()}（周{WEEKDAYS[v.date.weekday()]}）{v.slot.name} {v.slot.start}—{v.slot.end}</b>　"
-                   f"{escape(village.name)} {escape(grid.name)}　人员：{escape(who)}</p>\n"
-                   f"<p>活动：{escape(matched.campaign.title)}　讲解：{escape(topics)}　带：{escape(carry)}　"
-                   f"编号：{v.uid}</p>\n"
-                   "<table><thead><tr><th>序号</th><th>门牌</th><th>户主</th><th>重点</th><th>走访结果</th>"
-                   "<th>讲了什么</th><th>发了什么资料</th><th>发现问题</th><th>需跟进</th></tr></thead>\n<tbody>"
-                   + "".join(rows) + "</tbody></table>\n<p>走访人签字：__________　　日期：__________</p>\n</section>\n\n")
-    return "".join(out)
+        rows = [{"door": h.door, "head": h.head, "flags": "、".join(h.flags)} if h else {"door": "", "head": "", "flags": ""}
+                for h in (listed[i] if i < len(listed) else None for i in range(max(v.households, len(listed))))]
+        sheets.append({"uid": v.uid, "grid": project.grid[v.grid][1].name, "rows": rows,
+                       "who": "、".join(project.cadre[c].name for c in v.members),
+                       "when": f"{v.date.isoformat()}（周{WEEKDAYS[v.date.weekday()]}）{v.slot.name} {v.slot.start}—{v.slot.end}"})
+    return (frontmatter(f"登记表：{village.name}", hide="[navigation, toc]")
+            + '<p class="wj-print-bar"><button type="button" data-wj-print>打印全部登记表</button></p>\n\n'
+            + render("walk_sheet.html", sheets=sheets, village=village.name, campaign=matched.campaign.title,
+                     topics="、".join(project.topic[t].name for t in matched.campaign.topics),
+                     carry="、".join(m.title for m in matched.materials[:MATERIALS_PER_VISIT]),
+                     outcomes=OUTCOMES, problems=PROBLEMS))
 
 
 def _template_rows(outreach):

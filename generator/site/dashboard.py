@@ -7,12 +7,14 @@ import datetime as dt
 from collections import defaultdict
 from html import escape
 
+from ..plan.almanac import month_span
 from ..plan.assess import Assessment, Rise
 from ..plan.records import INCIDENT_KINDS
-from .pages import frontmatter, link
+from . import charts
+from .inputs import Outreach
+from .text import frontmatter, link
 from ..content.tables import xlsx_bytes
 
-COLORS = ("#00796b", "#e65100", "#6a1b9a", "#1565c0", "#ad1457", "#558b2f", "#4e342e", "#37474f", "#c62828", "#0277bd")
 
 
 def _rate(t) -> str:
@@ -24,8 +26,8 @@ def _recommend(rise: Rise, outreach, a: Assessment) -> str:
     a campaign that answers it and runs next month, or start a drive of its own."""
     project = outreach.project
     village = project.village[rise.village].name
-    first = a.as_of + dt.timedelta(days=1)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    following = month_span((a.as_of + dt.timedelta(days=1)).year, (a.as_of + dt.timedelta(days=1)).month)
+    first, last = following.start, following.end
     soon = [cid for cid in rise.campaigns if any(w.end >= first and w.start <= last for m in outreach.matched
                                                     if m.campaign.id == cid for w in m.windows)]
     if soon:
@@ -73,69 +75,13 @@ def assessment_text(outreach, a: Assessment) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- charts
-def stacked_months_svg(a: Assessment) -> str:
-    """Township incidents in the twelve months up to as_of, stacked by category: what the 研判
-    meeting looks at first."""
-    y, m = a.as_of.year, a.as_of.month
-    months = [((y * 12 + m - 1 - k) // 12, (y * 12 + m - 1 - k) % 12 + 1) for k in range(11, -1, -1)]
-    kinds = [k for k in INCIDENT_KINDS if any(i.kind == k for i in a.incidents)]
-    per: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for inc in a.incidents:
-        per[inc.month][inc.kind] += inc.count
-    top = max([sum(per[mo].values()) for mo in months] + [1])
-    w, h, left, bottom = 340, 200, 28, 24
-    bar = (w - left - 4) / 12
-    parts = [f'<svg class="wj-chart" viewBox="0 0 {w} {h + 20 * ((len(kinds) + 3) // 4)}" role="img" '
-             f'aria-label="近 12 个月各类案事件起数" xmlns="http://www.w3.org/2000/svg">']
-    for k in range(0, top + 1, max(1, top // 4)):
-        yy = h - bottom - (h - bottom - 10) * k / top
-        parts.append(f'<line x1="{left}" x2="{w}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#ddd"/>'
-                     f'<text x="{left - 4}" y="{yy + 4:.1f}" font-size="10" text-anchor="end">{k}</text>')
-    for i, month in enumerate(months):
-        x, yy = left + i * bar, h - bottom
-        for ci, kind in enumerate(kinds):
-            n = per[month][kind]
-            if n:
-                hh = (h - bottom - 10) * n / top
-                yy -= hh
-                parts.append(f'<rect x="{x + 2:.1f}" y="{yy:.1f}" width="{bar - 4:.1f}" height="{hh:.1f}" '
-                             f'fill="{COLORS[ci % len(COLORS)]}"><title>{month[0]} 年 {month[1]} 月{kind} {n} 起</title></rect>')
-        parts.append(f'<text x="{x + bar / 2:.1f}" y="{h - bottom + 14}" font-size="10" text-anchor="middle">{month[1]}月</text>')
-    for ci, kind in enumerate(kinds):
-        x, yy = 4 + (ci % 4) * 84, h + 8 + 20 * (ci // 4)
-        parts.append(f'<rect x="{x}" y="{yy}" width="12" height="12" fill="{COLORS[ci % len(COLORS)]}"/>'
-                     f'<text x="{x + 16}" y="{yy + 11}" font-size="11">{kind}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def rise_svg(rise: Rise, village_name: str) -> str:
-    """One village's monthly counts of one category, this month in red."""
-    n = len(rise.series)
-    w, h, bottom = 340, 110, 20
-    top = max(rise.series + [1])
-    bar = (w - 8) / max(n, 1)
-    parts = [f'<svg class="wj-chart" viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg" '
-             f'aria-label="{village_name}{rise.kind}各月起数">']
-    for i, count in enumerate(rise.series):
-        hh = (h - bottom - 16) * count / top
-        x, y = 4 + i * bar, h - bottom - hh
-        color = "#c62828" if i == n - 1 else "#90a4ae"
-        parts.append(f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{bar - 4:.1f}" height="{hh:.1f}" fill="{color}"/>'
-                     f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" font-size="10" text-anchor="middle">{count}</text>'
-                     f'<text x="{x + bar / 2:.1f}" y="{h - 6}" font-size="10" text-anchor="middle">{rise.months[i][1]}月</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 # ---------------------------------------------------------------- internal pages
 def _table(head: tuple, rows: list[tuple]) -> str:
     return ("| " + " | ".join(head) + " |\n|" + "---|" * len(head) + "\n"
             + "".join("| " + " | ".join(str(c) for c in row) + " |\n" for row in rows))
 
 
-def report_pages(outreach, a: Assessment, pages: dict) -> None:
+def report_pages(outreach: Outreach, a: Assessment) -> dict[str, str | bytes]:
     project = outreach.project
     here = "internal/report/index.md"
     month = f"{a.as_of.year} 年 {a.as_of.month} 月"
@@ -160,7 +106,7 @@ def report_pages(outreach, a: Assessment, pages: dict) -> None:
         f"{escape(project.grid[v.grid][1].name)}（{'、'.join(project.cadre[c].name for c in v.members)}）\n"
         for v in a.overdue[:200]) or "没有。\n"))
     out.append(f"\n## 未来 7 天要走（{len(a.upcoming)} 次）\n\n" + ("".join(
-        f"- {v.date.isoformat()} {v.slot.name} {escape(project.village.get(v.village).name if project.village.get(v.village) else v.place)}"
+        f"- {v.date.isoformat()} {v.slot.name} {escape(village.name if (village := project.village.get(v.village)) else v.place)}"
         f" {v.kind}\n" for v in a.upcoming[:100]) or "没有。\n"))
     out.append("\n## 登记表里还没走到的户\n\n" + ("".join(
         f"??? note \"{escape(project.grid[g][1].name)}：{len(hs)} 户\"\n    "
@@ -171,9 +117,8 @@ def report_pages(outreach, a: Assessment, pages: dict) -> None:
         f"{escape(r.door)} {escape(r.head)}：{'、'.join(r.problems) or '问题'} {escape(r.note)}\n"
         for r in a.follow_ups) or "没有。\n"))
     out.append("\n## 需要核实的记录\n\n" + ("".join(f"- {escape(s)}\n" for s in a.signs) or "没有发现异常。\n"))
-    pages["internal/report/index.md"] = "".join(out)
-    pages["internal/report/yanpan.md"] = yanpan_page(outreach, a)
-    pages["internal/report/assessment.xlsx"] = assessment_xlsx(outreach, a)
+    return {"internal/report/index.md": "".join(out), "internal/report/yanpan.md": yanpan_page(outreach, a),
+            "internal/report/assessment.xlsx": assessment_xlsx(outreach, a)}
 
 
 def yanpan_page(outreach, a: Assessment) -> str:
@@ -184,14 +129,14 @@ def yanpan_page(outreach, a: Assessment) -> str:
            f"提出下月的宣传重点（上升：本月不少于 2 起，且不低于前三个月平均的 1.5 倍）。\n\n"]
     if not a.incidents:
         return "".join(out) + "还没有案事件数据：把综治信息系统导出的月度统计放到 data/incidents.csv。\n"
-    out.append("## 全镇近 12 个月的案事件\n\n" + stacked_months_svg(a) + "\n\n")
+    out.append("## 全镇近 12 个月的案事件\n\n" + charts.stacked_months_svg(a) + "\n\n")
     if not a.rises:
         out.append("本月没有明显上升的类别。\n")
     for rise in a.rises:
         village = project.village[rise.village]
         topics = set(rise.topics)
         materials = [m for m in project.materials if topics & set(m.topics)][:3]
-        out.append(f"## {escape(village.name)}：{rise.kind}\n\n" + rise_svg(rise, village.name) + "\n\n"
+        out.append(f"## {escape(village.name)}：{rise.kind}\n\n" + charts.rise_svg(rise, village.name) + "\n\n"
                    f"**依据**：{rise.evidence}。  \n**建议**：{escape(_recommend(rise, outreach, a))}。  \n"
                    + ("**带的资料**：" + "、".join(f"[{escape(m.title)}]({link(here, m.src)})" for m in materials)
                       + "\n\n" if materials else "\n"))

@@ -5,16 +5,22 @@ relative `.md` paths so that the engine checks every one of them at build time.
 """
 from __future__ import annotations
 
+import json
 import posixpath
 from html import escape
 
 import datetime as dt
 import re
 
-from ..plan.almanac import Span, YearCalendar
-from ..plan.match import Matched, campaigns_for_village
+from ..plan.almanac import Span, YearCalendar, month_span
+from ..plan.match import Matched, campaigns_for_village, in_season
 from ..content.laws import article_label
 from ..content.model import STAGES, Lesson, Material, Project
+from ..content.words import Vocabulary
+from . import yearview
+from .templates import render
+from .inputs import Outreach, ScheduleSections
+from .text import KIND_NAMES, WEEKDAYS, frontmatter, json_in_html, law_of_this_work, link, md, page_url, span_text
 
 # The site's menu: fixed, so its size never grows with the number of pages.
 NAV = [
@@ -34,25 +40,6 @@ NAV = [
 # The lines every page's help box gives (their names from data/hotlines.yml); a township adds its
 # own offices in data/township.yml `contact`.
 GENERAL_LINES = ("12348", "110", "119", "12333", "12345")
-
-
-# The material on the law that governs this work (法治宣传教育法), linked from campaign, school and
-# duty pages when the township keeps it.
-LAW_OF_THIS_WORK = "publicity-education-law"
-
-
-def law_of_this_work(here: str, project: Project) -> str:
-    m = project.material.get(LAW_OF_THIS_WORK)
-    return f"（依据：[《法治宣传教育法》]({link(here, m.src)})）" if m else ""
-
-
-def link(here: str, there: str) -> str:
-    return posixpath.relpath(there, posixpath.dirname(here) or ".")
-
-
-def frontmatter(title: str, **meta: str) -> str:
-    lines = [f"title: {title}"] + [f"{k}: {v}" for k, v in meta.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
 def _chips(here: str, project: Project, topics=(), audiences=()) -> str:
@@ -77,6 +64,23 @@ def _campaign_list(here: str, campaigns) -> str:
     return "\n".join(f"- [{escape(c.title)}]({link(here, f'campaigns/{c.id}.md')})" for c in campaigns) + "\n"
 
 
+def _season_block(here: str, outreach: Outreach, audiences: tuple[str, ...] = ()) -> str:
+    """这个时节用得上的资料: every stretch of days with its best materials; the phone's own date picks
+    the stretch (wanjia.js), so the page is the same whatever day it is built."""
+    project = outreach.project
+    stretches = in_season(outreach.plan_year.seasons, project, audiences)
+    if not stretches:
+        return ""
+    used = sorted({mid for *_, ids in stretches for mid in ids})
+    index = {mid: i for i, mid in enumerate(used)}
+    data = {"s": [[a.isoformat(), b.isoformat(), [index[mid] for mid in ids]] for a, b, ids in stretches],
+            "m": [[project.material[mid].title, page_url(here, project.material[mid].src), project.material[mid].summary]
+                  for mid in used]}
+    return ('<section class="wj-season" data-wj-season hidden>\n<h2 id="season">这个时节用得上的资料</h2>\n'
+            f'<ul data-wj-season-list></ul>\n<script type="application/json">{json_in_html(data)}</script>\n'
+            "</section>\n\n")
+
+
 def _help_box(project: Project) -> str:
     rows = "\n".join(f"    - **{h.number}** {escape(h.name)}" for n in GENERAL_LINES if (h := project.hotline.get(n)))
     return (f'!!! tip "常用求助电话"\n{rows}\n    - {escape(project.township.contact)}\n'
@@ -84,12 +88,13 @@ def _help_box(project: Project) -> str:
 
 
 # ---------------------------------------------------------------- pages
-def site_pages(outreach) -> dict[str, str | bytes]:
-    """Every generated file of the site except the plan's (see agenda.py): docs-relative path →
-    Markdown (or the bytes of a feed)."""
+def site_pages(outreach: Outreach, sections: ScheduleSections) -> dict[str, str | bytes]:
+    """Every page of the site but the plan's own (agenda.py) and the internal reports: docs-relative
+    path → Markdown (or a feed's bytes). The village and campaign pages carry the schedule
+    `sections` agenda.py writes for them; materials and lessons get their header and footer."""
     project = outreach.project
-    pages: dict[str, str | bytes] = {"index.md": home(project), "materials/index.md": materials_index(project),
-             "calendar/index.md": calendar_page(outreach), "calendar/outreach.ics": outreach_ics(outreach),
+    pages: dict[str, str | bytes] = {"index.md": home(outreach), "materials/index.md": materials_index(project),
+             "calendar/index.md": yearview.calendar_page(outreach), "calendar/outreach.ics": yearview.outreach_ics(outreach),
              "search/index.md": search_page(project), "assets/wanjia-words.json": search_words(project),
              "topics/index.md": topics_index(project), "audiences/index.md": audiences_index(project),
              "campaigns/index.md": campaigns_index(project), "villages/index.md": villages_index(project),
@@ -103,19 +108,23 @@ def site_pages(outreach) -> dict[str, str | bytes]:
     for a in project.audiences:
         pages[f"audiences/{a.id}.md"] = audience_page(a.id, project)
     for m in outreach.matched:
-        pages[f"campaigns/{m.campaign.id}.md"] = campaign_page(m, outreach)
+        pages[f"campaigns/{m.campaign.id}.md"] = campaign_page(m, outreach) + sections.campaign[m.campaign.id]
     for v in project.township.villages:
-        pages[f"villages/{v.id}.md"] = village_page(v.id, project)
+        pages[f"villages/{v.id}.md"] = village_page(v.id, project) + sections.village[v.id]
     for school in project.township.schools:
         pages[f"schools/{school.id}.md"] = school_page(school, outreach)
-    for m in project.materials:
-        pages[f"print/{m.id}.md"] = print_sheet(m, outreach)
     for matched in outreach.matched:
         pages[f"print/campaign-{matched.campaign.id}.md"] = print_bundle(matched, outreach)
+    for material in project.materials:
+        pages[f"print/{material.id}.md"] = print_sheet(material, outreach)
+        pages[material.src] = material_page(material, outreach)
+    for le in project.lessons:
+        pages[le.src] = lesson_page(le, outreach)
     return pages
 
 
-def home(project: Project) -> str:
+def home(outreach: Outreach) -> str:
+    project = outreach.project
     t = project.township
     here = "index.md"
     groups = []
@@ -127,6 +136,7 @@ def home(project: Project) -> str:
             + f"# {escape(t.name)} 平安法治进万家\n\n"
             "在门口遇到村民的问题，用他说的话搜一搜；或者按遇到的事情找资料。\n{ .wj-lead }\n\n"
             + _search_form(link(here, "search/index.md").removesuffix("index.md")) + "\n\n"
+            + _season_block(here, outreach) +
             "## 按遇到的事情找\n\n"
             '<div class="grid cards" markdown>\n\n' + "\n".join(groups) + "\n\n</div>\n\n"
             "## 宣传活动\n\n" + _campaign_list(here, project.campaigns) + "\n"
@@ -238,14 +248,6 @@ def describe_window(w: dict) -> str:
     return "、".join(f"{m} 月" for m in w.get("months") or ())
 
 
-def md(d: dt.date) -> str:
-    return f"{d.month}月{d.day}日"
-
-
-def span_text(s: Span) -> str:
-    return md(s.start) if s.days == 1 else f"{md(s.start)}—{md(s.end)}"
-
-
 def campaign_page(m: Matched, outreach) -> str:
     c, project = m.campaign, outreach.project
     here = f"campaigns/{c.id}.md"
@@ -257,7 +259,7 @@ def campaign_page(m: Matched, outreach) -> str:
         f"| {a.type} | {a.target}{f' {a.share}%' if a.target == '按比例' else ''} | "
         f"{a.visits_per_household} | {escape(a.note) or '—'} |" for a in c.activities)
     village_links = "、".join(f"[{escape(v.name)}]({link(here, f'villages/{v.id}.md')})" for v in villages)
-    return (frontmatter(c.title) + f"# {escape(c.title)}\n\n"
+    return _own_page(c.title, search_marks(outreach, "campaign", c), f"# {escape(c.title)}\n\n"
             f"!!! abstract \"活动目标\"\n    {escape(c.goal)}\n\n"
             f"{_chips(here, project, c.topics, c.audiences)}\n\n"
             f"**时间**：{escape(windows)}{escape(avoid)}  \n"
@@ -267,7 +269,8 @@ def campaign_page(m: Matched, outreach) -> str:
             f"**覆盖**：{len(villages)} 个村（社区），{sum(v.households for v in villages)} 户\n\n"
             "## 活动形式\n\n| 形式 | 覆盖要求 | 每户次数 | 说明 |\n|---|---|---|---|\n"
             f"{activity_rows}\n\n"
-            "## 要带的资料\n\n" + _material_list(here, m.materials, project)
+            "## 要带的资料\n\n" + _material_list(here, m.materials, project) + "\n"
+            + _season_block(here, outreach, c.audiences)
             + (f"\n## 相关法治课\n\n{_lesson_list(here, m.lessons)}" if m.lessons else "")
             + f"\n[打印这次活动的全部明白纸]({link(here, f'print/campaign-{c.id}.md')}){{ .md-button }}\n"
             + _related_block(here, outreach.related.get(f"campaign:{c.id}", []), m.materials)
@@ -349,9 +352,6 @@ def school_page(school, outreach) -> str:
 
 
 # ---------------------------------------------------------------- site search
-KIND_NAMES = {"material": "资料", "lesson": "法治课", "campaign": "宣传活动", "law": "法律"}
-
-
 def page_record(project: Project, src: str):
     """(kind, record) of a material, lesson or campaign page, else None."""
     stem = posixpath.splitext(posixpath.basename(src))[0]
@@ -364,11 +364,9 @@ def page_record(project: Project, src: str):
     return None
 
 
-def search_marks(outreach, kind: str, record) -> dict:
+def search_marks(outreach: Outreach, kind: str, record) -> dict:
     """What the page tells site search: its kind, topic and audience names, and the villagers'
     words for the legal terms it uses (Pagefind has no synonyms, so they go into the page)."""
-    from ..pipeline import vocabulary
-
     project = outreach.project
     text = " ".join(str(getattr(record, f, "")) for f in ("title", "summary", "goal", "body"))
     # The words are joined with " · " so that the results list can tell an excerpt drawn from
@@ -376,7 +374,7 @@ def search_marks(outreach, kind: str, record) -> dict:
     return {"kind": KIND_NAMES[kind], "summary": getattr(record, "summary", "") or getattr(record, "goal", ""),
             "topics": [project.topic[t].name for t in record.topics],
             "audiences": [project.audience[a].name for a in getattr(record, "audiences", ())],
-            "colloquial": " · ".join(vocabulary(project).colloquial_for(text))}
+            "colloquial": " · ".join(Vocabulary.of(project.synonyms).colloquial_for(text))}
 
 
 def _search_form(action: str) -> str:
@@ -399,7 +397,24 @@ def search_words(project: Project) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-# ---------------------------------------------------------------- decorations of hand-written pages
+# ---------------------------------------------------------------- the township's own pages, decorated
+def _own_page(title: str, marks: dict, body: str) -> str:
+    """A hand-written page as the engine renders it: its title and search marks as front matter
+    (JSON is YAML), then the Markdown."""
+    meta = json.dumps({"title": title, "wanjia": marks}, ensure_ascii=False, sort_keys=True)
+    return f"---\n{meta}\n---\n\n{body}"
+
+
+def material_page(m: Material, outreach: Outreach) -> str:
+    return _own_page(m.title, search_marks(outreach, "material", m),
+                     material_header(m, outreach.project) + m.body + material_footer(m, outreach))
+
+
+def lesson_page(le: Lesson, outreach: Outreach) -> str:
+    return _own_page(le.title, search_marks(outreach, "lesson", le),
+                     lesson_header(le, outreach.project) + le.body + lesson_footer(le))
+
+
 def material_header(m: Material, project: Project) -> str:
     here = m.src
     badge = ("wj-ok", "已审核") if m.review.status == "已审核" else ("wj-pending", "待审核")
@@ -433,23 +448,12 @@ def material_footer(m: Material, outreach) -> str:
 
 
 def lesson_footer(le: Lesson) -> str:
-    """The quiz as plain form controls: it works offline and, without script, answers fold open."""
+    """The quiz, drawn by templates/quiz.html."""
     if not le.quiz:
         return ""
-    letters = "ABCDEF"
-    parts = ['\n## 小测验\n\n<div class="wj-quiz" data-wj-quiz>']
-    for i, item in enumerate(le.quiz, 1):
-        options = "".join(f'<label><input type="radio" name="q{i}" value="{k}"> {letters[k - 1]}. {escape(o)}</label>'
-                          for k, o in enumerate(item.options, 1))
-        answer = f"{letters[item.answer - 1]}。{escape(item.explain)}"
-        parts.append(f'<fieldset class="wj-q" data-answer="{item.answer}"><legend>{i}. {escape(item.question)}</legend>'
-                     f'{options}<p class="wj-feedback" aria-live="polite"></p>'
-                     f"<details><summary>看答案</summary><p>答案：{answer}</p></details></fieldset>")
-    parts.append("</div>\n")
-    return "".join(parts)
+    return "\n## 小测验\n\n" + render("quiz.html", items=le.quiz) + "\n"
 
 
-# ---------------------------------------------------------------- 明白纸: one printed page per material
 def _section(body: str, title: str) -> str:
     """The Markdown of one `## title` section of a material."""
     m = re.search(rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", body, flags=re.M | re.S)
@@ -467,23 +471,16 @@ def _qr_svg(url: str) -> str:
     return out.getvalue().decode("utf-8")
 
 
-def _sheet_body(m: Material, outreach) -> str:
+def _sheet_body(m: Material, outreach: Outreach) -> str:
     project = outreach.project
-    steps = _section(m.body, "遇到了怎么办")
-    help_ = _section(m.body, "去哪里求助")
     site = project.township.site_url
     qr = ""
     if site:
         url = site.rstrip("/") + "/" + m.src.removesuffix(".md") + "/"
         qr = f'<div class="wj-qr">{_qr_svg(url)}<p>扫码看全文</p></div>'
-    badge = "已审核" if m.review.status == "已审核" else "待审核"
-    return (f'<div class="wj-sheet" markdown>\n\n'
-            f"# {escape(m.title)}\n\n"
-            f'<p class="wj-sheet-point">{escape(m.summary)}</p>\n\n'
-            f"## 遇到了怎么办\n\n{steps}\n\n## 去哪里求助\n\n{help_}\n\n"
-            f'<div class="wj-sheet-foot" markdown>\n\n{qr}\n\n'
-            f"**{escape(project.township.name)}**：{escape(project.township.contact)}  \n"
-            f"全国公共法律服务热线 **12348**　报警 **110**　（{badge}）\n\n</div>\n\n</div>\n")
+    return render("sheet.html", title=m.title, summary=m.summary, steps=_section(m.body, "遇到了怎么办"),
+                  help=_section(m.body, "去哪里求助"), qr=qr, township=project.township.name,
+                  contact=project.township.contact, badge="已审核" if m.review.status == "已审核" else "待审核")
 
 
 def print_sheet(m: Material, outreach) -> str:
@@ -507,174 +504,3 @@ def lesson_header(le: Lesson, project: Project) -> str:
             f"**学段**：{le.stage}　**课时**：{le.periods} × {le.minutes} 分钟\n\n"
             f"{_chips(here, project, le.topics)}\n\n"
             f'!!! note "教学目标"\n{objectives}\n\n')
-
-
-# ---------------------------------------------------------------- the outreach calendar
-_BAR_COLORS = ("#00796b", "#e65100", "#6a1b9a", "#1565c0", "#ad1457", "#558b2f", "#4e342e", "#37474f")
-WEEKDAYS = "一二三四五六日"
-
-
-def _cell_class(d: dt.date, cal: YearCalendar) -> str:
-    classes = []
-    farming = cal.farming_on(d)
-    if cal.busy_on(d):
-        classes.append("wj-busy")
-    elif farming:
-        classes.append("wj-slack")
-    if any(s.kind == "返乡" and s.start <= d <= s.end for spans in cal.periods.values() for s in spans):
-        classes.append("wj-return")
-    if cal.is_holiday(d):
-        classes.append("wj-holiday")
-    elif d in cal.workdays:
-        classes.append("wj-workday")
-    return " ".join(classes)
-
-
-def _month_grid(year: int, month: int, cal: YearCalendar, labels: dict) -> str:
-    first = dt.date(year, month, 1)
-    cells = [""] * first.weekday()
-    d = first
-    while d.month == month:
-        label = labels.get(d, "")
-        cls = _cell_class(d, cal)
-        cells.append(f'<td class="{cls}"><b>{d.day}</b>' + (f"<i>{escape(label)}</i>" if label else "") + "</td>")
-        d += dt.timedelta(days=1)
-    cells += [""] * (-len(cells) % 7)
-    rows = ["<tr>" + "".join(c or "<td></td>" for c in cells[i:i + 7]) + "</tr>" for i in range(0, len(cells), 7)]
-    head = "<tr>" + "".join(f"<th>{w}</th>" for w in WEEKDAYS) + "</tr>"
-    return f'<table class="wj-month"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def _month_bars(year: int, month: int, matched: list[Matched]) -> str:
-    first = dt.date(year, month, 1)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    rows = []
-    for i, m in enumerate(matched):
-        for w in m.windows:
-            part = w.clip(first, last)
-            if part:
-                rows.append((i, m, part))
-    if not rows:
-        return ""
-    height = 22 * len(rows)
-    parts = [f'<svg class="wj-bars" viewBox="0 0 310 {height}" role="img" aria-label="{month}月的宣传活动">']
-    for row, (i, m, part) in enumerate(rows):
-        x, width = (part.start.day - 1) * 10, part.days * 10
-        y = row * 22
-        color = _BAR_COLORS[i % len(_BAR_COLORS)]
-        # Long bars carry their label inside; short ones beside them, on whichever side has room.
-        inside = width > 120
-        tx = x + 4 if inside else (x + width + 4 if x + width < 200 else 2)
-        parts.append(f'<rect x="{x}" y="{y + 2}" width="{width}" height="18" rx="4" fill="{color}"/>'
-                     f'<text x="{tx}" y="{y + 15}" font-size="11" fill="{"#fff" if inside else color}">'
-                     f'{escape(m.campaign.title[:16])}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def calendar_page(outreach) -> str:
-    cal, project, year = outreach.cal, outreach.project, outreach.year
-    here = "calendar/index.md"
-    labels: dict[dt.date, str] = {}
-    for s in cal.publicity:
-        if s.days == 1:
-            short = s.name
-            for prefix in ("中国", "全国", "国际", "全民", "国家"):
-                short = short.removeprefix(prefix)
-            labels[s.start] = short[:5]
-    for d, name in cal.terms:
-        labels[d] = name
-    for d, name in cal.festivals:
-        labels[d] = name
-    out = [frontmatter(f"{year} 年宣传日历", hide="[toc]"), f"# {year} 年宣传日历（{escape(cal.region)}）\n\n",
-           f"节气、节日、法定节假日、农忙农闲和各项宣传活动的时间。"
-           f"[订阅到手机日历]({link(here, 'calendar/outreach.ics')})（ICS）。\n{{ .wj-lead }}\n\n",
-           '<p class="wj-key"><span class="wj-busy">农忙</span><span class="wj-slack">农闲</span>'
-           '<span class="wj-return">返乡在家</span><span class="wj-holiday">法定假日</span>'
-           '<span class="wj-workday">调休上班</span></p>\n\n']
-    if not cal.holidays:
-        out.append(f'!!! warning "缺少节假日数据"\n    {escape(cal.notes[0])}\n\n')
-    elif cal.notes:
-        out.append(f'!!! warning "节假日待核对"\n    {escape(cal.notes[0])}\n\n')
-    for month in range(1, 13):
-        first = dt.date(year, month, 1)
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        out.append(f"## {month} 月 {{ #m{month} }}\n\n")
-        out.append(_month_grid(year, month, cal, labels) + "\n\n")
-        bars = _month_bars(year, month, outreach.matched)
-        if bars:
-            out.append(bars + "\n\n")
-        facts = []
-        terms = [f"{name} {md(d)}" for d, name in cal.terms if d.month == month]
-        facts.append(f"- **节气**：{'、'.join(terms)}")
-        fest = [f"{name} {md(d)}" for d, name in cal.festivals if d.month == month]
-        if fest:
-            facts.append(f"- **节日**：{'、'.join(fest)}")
-        hol = sorted({name for d, name in cal.holidays.items() if d.month == month})
-        if hol:
-            days = [d for d, _ in cal.holidays.items() if d.month == month]
-            facts.append(f"- **放假**：{'、'.join(hol)}（{len(days)} 天）")
-        farming = sorted({f"{s.name} {span_text(s)}" for n, spans in cal.periods.items() for s in spans
-                          if spans[0].kind == "农事" and s.clip(first, last)})
-        if farming:
-            facts.append(f"- **农事**：{'；'.join(farming)}")
-        pub = [f"{s.name} {span_text(s)}" for s in cal.publicity if s.clip(first, last)]
-        if pub:
-            facts.append(f"- **宣传日**：{'、'.join(pub)}")
-        acts = [f"[{escape(m.campaign.title)}]({link(here, f'campaigns/{m.campaign.id}.md')}) {span_text(w)}"
-                for m in outreach.matched for w in m.windows if w.clip(first, last)]
-        if acts:
-            facts.append(f"- **宣传活动**：{'；'.join(acts)}")
-        lessons = [f"{md(p.date)} {escape(project.school[p.school].name)}《{escape(p.lesson.title)}》"
-                   for plan in outreach.schools.values() for p in plan if p.date.month == month]
-        if lessons:
-            facts.append(f"- **法治课**：{'；'.join(sorted(lessons))}")
-        out.append("\n".join(facts) + "\n\n")
-    return "".join(out)
-
-
-def outreach_ics(outreach) -> bytes:
-    """The outreach calendar as an RFC 5545 feed. UIDs are stable across rebuilds, so a phone that
-    subscribed updates events in place; DTSTAMP is fixed to keep builds byte-identical."""
-    from icalendar import Calendar, Event
-
-    project, cal, year = outreach.project, outreach.cal, outreach.year
-    feed = Calendar()
-    feed.add("prodid", "-//Wanjia//平安法治进万家//ZH")
-    feed.add("version", "2.0")
-    feed.add("calscale", "GREGORIAN")
-    feed.add("x-wr-calname", f"{project.township.name}宣传日历 {year}")
-    stamp = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
-
-    def event(uid: str, summary: str, span: Span, category: str, description: str = "") -> None:
-        e = Event()
-        e.add("uid", f"{uid}-{span.start:%Y%m%d}@{project.township.id}.wanjia")
-        e.add("dtstamp", stamp)
-        e.add("summary", summary)
-        e.add("dtstart", span.start)
-        e.add("dtend", span.end + dt.timedelta(days=1))  # all-day events end exclusively
-        e.add("categories", [category])
-        e.add("transp", "TRANSPARENT")
-        if description:
-            e.add("description", description)
-        feed.add_component(e)
-
-    for m in outreach.matched:
-        for w in m.windows:
-            event(f"campaign-{m.campaign.id}", m.campaign.title, w, "宣传活动", m.campaign.goal)
-    for name, spans in cal.periods.items():
-        for s in spans:
-            if s.kind == "农事":
-                event(f"period-{_slug(name)}", f"{name}{'（农忙）' if name in cal.busy else ''}", s, "农事")
-    for s in cal.publicity:
-        event(f"publicity-{_slug(s.name)}", s.name, s, "宣传日")
-    for plan in outreach.schools.values():
-        for p in plan:
-            school = project.school[p.school]
-            event(f"lesson-{p.school}", f"法治课：{school.name}《{p.lesson.title}》", Span(p.date, p.date),
-                  "法治课", f"{p.occasion}；{p.stage}；法治副校长 {project.cadre[school.vice_principal].name}")
-    return feed.to_ical()
-
-
-def _slug(name: str) -> str:
-    return name.encode("utf-8").hex()[:16]

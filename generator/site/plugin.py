@@ -1,8 +1,14 @@
-"""The mkdocs adapter: the only module that knows the site engine.
+"""The site engine's adapter: the only module that knows mkdocs.
 
-Loads the Project once per build, adds the generated pages as in-memory files, decorates the
-hand-written materials and lessons, and makes a build all-or-nothing: mkdocs writes into a
-sibling folder that replaces site/ only when the whole build succeeded.
+The pipeline hands it a SiteSource (every page, generated or the township's own decorated); the
+plugin gives those pages to mkdocs as in-memory files, runs the post-build steps (Pagefind, the
+privacy scan, the offline bundle) and makes a build all-or-nothing: mkdocs writes into a sibling
+folder that replaces site/ only when the whole build succeeded. `export_docs` writes the same pages
+as a plain docs folder, for any other engine that reads mkdocs.yml.
+
+Under `wanjia build` the CLI runs the pipeline and passes its result in; under a plain `mkdocs
+build` the plugin asks the pipeline itself — the engine's entry into the pipeline, and the one
+place a site module calls up.
 """
 from __future__ import annotations
 
@@ -10,25 +16,31 @@ import logging
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import agenda, bundle, dashboard, pages
-from .. import pipeline
 from ..content import privacy
-from ..content.model import Lesson, Material
 from ..problems import Failed
+from . import bundle
+from .inputs import SiteSource
+from .pages import NAV
 
 log = logging.getLogger("mkdocs.plugins.wanjia")
 
-
 THEME_DIR = Path(__file__).parent / "theme"
+INTERNAL_DIR = "site-internal"
+INTERNAL_NAV = {"内部：走访登记表": "internal/index.md"}
+
+
+class EngineFailed(Exception):
+    """The site engine stopped; the message (Chinese) says why. The previous site is untouched."""
 
 
 class WanjiaConfig(Config):
@@ -42,34 +54,27 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.final_dir: Path | None = None
-        self.preloaded = None  # (project, problems) when the caller has validated already
+        self.source: SiteSource | None = None  # given by `wanjia build`; else made in on_config
         self.warnings = CountHandler()
+        self.aborted_for_warnings = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config):
-        root = Path(config.config_file_path).parent
-        laws = (root / self.config.laws).resolve() if self.config.laws else None
-        outreach, problems = self.preloaded or pipeline.check(root, laws=laws)
-        if self.preloaded is None:
+        if self.source is None:  # a plain `mkdocs build` or `mkdocs serve`
+            from .. import pipeline
+
+            root = Path(config.config_file_path).parent
+            laws = (root / self.config.laws).resolve() if self.config.laws else None
+            try:
+                self.source, problems = pipeline.prepare_build(root, laws, self.config.strict, self.config.internal)
+            except Failed as e:
+                raise PluginError(_failure_text(e.problems)) from None
             for p in problems.warnings:
                 log.info(str(p))
-        if outreach is None or problems.failed(self.config.strict):
-            raise PluginError(_failure_text(problems))
-        self.project = outreach.project
-        with pipeline.knowledge_index(outreach) as searcher:
-            pipeline.add_related(outreach, searcher)
-        self.outreach = pipeline.with_plan(outreach)
-        self.pages = pages.site_pages(outreach)
-        agenda.plan_pages(outreach, self.pages, internal=self.config.internal)
-        if self.config.internal:
-            result, found = pipeline.assessment(outreach, year=outreach.year)  # the year so far
-            if found.errors:
-                raise PluginError(found.as_text() + "\n走访记录或案事件数据有错误；内部版没有生成。")
-            dashboard.report_pages(outreach, result, self.pages)
-        config.nav = pages.NAV + ([{"内部：走访登记表": "internal/index.md"}] if self.config.internal else [])
-        config.extra["wanjia_internal"] = self.config.internal
+        config.nav = NAV + ([INTERNAL_NAV] if self.source.internal else [])
+        config.extra["wanjia_internal"] = self.source.internal
         config.theme.dirs.insert(0, str(THEME_DIR))  # our header, search box and page marks
         if "assets/wanjia.css" not in config.extra_css:
             config.extra_css.append("assets/wanjia.css")
@@ -88,42 +93,32 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
-        for src_uri, content in self.pages.items():
+        assert self.source is not None
+        for src_uri, content in self.source.pages.items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src_uri, content=content))
         return files
 
-    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
-        src = page.file.src_uri
-        found = pages.page_record(self.project, src)
-        if found is not None:
-            page.meta["wanjia"] = pages.search_marks(self.outreach, *found)
-        kind, record = found or (None, None)
-        if isinstance(record, Material):
-            return (pages.material_header(record, self.project) + markdown
-                    + pages.material_footer(record, self.outreach))
-        if isinstance(record, Lesson):
-            return pages.lesson_header(record, self.project) + markdown + pages.lesson_footer(record)
-        return markdown
-
     def on_post_build(self, *, config) -> None:
+        assert self.source is not None
         site = Path(config.site_dir)
         _drop_build_noise(site)
         if self.config.search:
             _run_pagefind(site)
-        if not self.config.internal:  # the last gate: nothing household-level leaves in a public build
-            found = privacy.check_site(self.project, site)
+        if not self.source.internal:  # the last gate: nothing household-level leaves in a public build
+            found = privacy.check_site(self.source.project, site)
             if found:
                 shutil.rmtree(site, ignore_errors=True)
                 raise PluginError("\n".join(found[:20]) + (f"\n……共 {len(found)} 处" if len(found) > 20 else "")
                                   + "\n公开网站中发现农户个人信息（见上，文件:行:列），网站没有生成，原来的网站保持不变。")
-            bundle.make(site, f"{self.project.township.name}法治宣传（离线版）")
+            bundle.make(site, f"{self.source.project.township.name}法治宣传（离线版）")
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
             if config.strict and self.warnings.get_counts():
                 shutil.rmtree(site, ignore_errors=True)
+                self.aborted_for_warnings = True
                 return  # mkdocs aborts right after this hook
             _swap_in(site, self.final_dir)
 
@@ -157,7 +152,6 @@ def _drop_build_noise(site: Path) -> None:
 def _run_pagefind(site: Path) -> None:
     """Index the built pages for site search (Pagefind's extended build segments Chinese)."""
     import subprocess
-    import sys
 
     done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
                           capture_output=True, text=True)
@@ -174,34 +168,86 @@ def _swap_in(built: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-INTERNAL_DIR = "site-internal"
-
-
-def build_site(root: Path, loaded=None, *, strict: bool = False, site_dir: str | None = None,
-               internal: bool = False) -> Path:
-    """Build the site of the township at `root` (`loaded` = pipeline.check's result if already run).
-    The internal build (walk sheets with households) goes to its own folder, never over the public one.
-
-    Returns the site folder. On any failure the previous site folder is left as it was.
-    """
+def build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir: str | None = None) -> Path:
+    """Build the township's site from `source`. The internal build (walk sheets with households)
+    goes to its own folder, never over the public one. Returns the site folder; on any failure
+    raises EngineFailed, and the previous site folder is left as it was."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    if internal and site_dir is None:
+    if source.internal and site_dir is None:
         site_dir = str(root / INTERNAL_DIR)
-    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir, strict=strict or None)
-    plugin = config.plugins["wanjia"]
-    assert isinstance(plugin, WanjiaPlugin)
+    try:
+        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir, strict=strict or None)
+    except (ConfigurationError, Abort) as e:
+        raise EngineFailed(f"mkdocs.yml 有错误：{e}") from None
+    plugin = config.plugins.get("wanjia")
+    if not isinstance(plugin, WanjiaPlugin):
+        raise EngineFailed("mkdocs.yml 的 plugins 中没有 wanjia：请加上 `- wanjia`")
     plugin.config.strict = strict or plugin.config.strict
-    plugin.config.internal = internal
-    plugin.preloaded = loaded
+    plugin.source = source
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
+    except (Abort, BuildError, PluginError) as e:
+        why = ("严格模式下网站引擎报告了警告（见上）" if plugin.aborted_for_warnings
+               else str(e) if isinstance(e, PluginError) else "见上")
+        raise EngineFailed(why) from None
     finally:
         config.plugins.on_shutdown()
     assert plugin.final_dir is not None  # set by on_config for every build
     return plugin.final_dir
 
 
-__all__ = ["WanjiaPlugin", "build_site", "Failed"]
+def export_docs(root: Path, source: SiteSource, dest: Path) -> Path:
+    """The site as a plain docs folder and mkdocs.yml, for an engine that does not run mkdocs
+    plugins (Zensical ignores `plugins: - wanjia`): the township's docs/, every page of `source`
+    written as a file, our theme overrides, the nav. Post-build steps (Pagefind, privacy scan,
+    offline bundle) are not part of it. Written beside `dest` and swapped in whole."""
+    import yaml
+
+    tmp = dest.parent / f".{dest.name}.exporting"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(root / "docs", tmp / "docs")
+    for rel, content in source.pages.items():
+        path = tmp / "docs" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    shutil.copytree(THEME_DIR, tmp / "overrides")
+    config = yaml.safe_load((root / "mkdocs.yml").read_text("utf-8"))
+    config["plugins"] = [p for p in config.get("plugins") or [] if p != "wanjia" and not (
+        isinstance(p, dict) and "wanjia" in p)]
+    config["docs_dir"] = "docs"
+    config.setdefault("theme", {})["custom_dir"] = "overrides"
+    config["nav"] = NAV + ([INTERNAL_NAV] if source.internal else [])
+    config.setdefault("extra", {})["wanjia_internal"] = source.internal
+    css = config.setdefault("extra_css", [])
+    if "assets/wanjia.css" not in css:
+        css.append("assets/wanjia.css")
+    config["validation"] = {"nav": {"omitted_files": "info"}, "links": {"not_found": "warn"}}
+    (tmp / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    _swap_in(tmp, dest)
+    return dest
+
+
+class _EngineFormatter(logging.Formatter):
+    """The engine's own English lines are marked as such; our Chinese messages (raised through the
+    engine as plugin errors) are shown as they are, so `file:line:col:` starts the line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        return text if re.search(r"[\u4e00-\u9fff]", text) else f"网站引擎：{text}"
+
+
+def quiet_engine_logs() -> None:
+    """mkdocs speaks English at INFO level; keep its warnings, in one compact line each."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_EngineFormatter())
+    handler.setLevel(logging.WARNING)
+    mk = logging.getLogger("mkdocs")
+    mk.handlers[:] = [handler]
+    mk.setLevel(logging.WARNING)
+    mk.propagate = False
+
+
+__all__ = ["WanjiaPlugin", "EngineFailed", "build_site", "export_docs", "quiet_engine_logs"]

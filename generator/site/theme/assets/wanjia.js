@@ -248,3 +248,35 @@
     });
   }
 })();
+
+/* 这个时节用得上的资料: the page carries every stretch of days with its materials; the phone's
+   own date picks one, so a site built once stays right all year. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-wj-season]");
+  if (!box) return;
+  var data;
+  try { data = JSON.parse(box.querySelector("script").textContent); } catch (e) { return; }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  var now = new Date();
+  var today = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+  var hit = data.s.filter(function (s) { return s[0] <= today && today <= s[1]; })[0];
+  if (!hit) {  // a date outside the years the site was built for: the same day of the year
+    var day = today.slice(4);
+    hit = data.s.filter(function (s) { return s[0].slice(4) <= day && day <= s[1].slice(4); })[0];
+  }
+  if (!hit) return;
+  var list = box.querySelector("[data-wj-season-list]");
+  hit[2].forEach(function (i) {
+    var m = data.m[i], li = document.createElement("li"), a = document.createElement("a"), p = document.createElement("span");
+    a.href = m[1];
+    a.textContent = m[0];
+    p.textContent = m[2];
+    p.className = "wj-season-point";
+    li.appendChild(a);
+    li.appendChild(document.createElement("br"));
+    li.appendChild(p);
+    list.appendChild(li);
+  });
+  box.hidden = false;
+})();
