@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from bench.county import REPO, Size, make_county
+from generator.content.load import laws_dir
 
 QUICK = Size(townships=2, villages=10, materials=60, campaigns=10, laws=40)
 TINY = Size(townships=1, villages=4, materials=12, campaigns=3, laws=6)  # the quick run's smallest size, for the test
@@ -107,7 +108,7 @@ def export_markdown(project: Path) -> Path:
     """Every page our build renders, as plain Markdown files (for the naive config and Hugo)."""
     from generator import pipeline
 
-    outreach = pipeline.outreach(pipeline.checked(project), related=True)
+    outreach = pipeline.outreach(pipeline.checked(project, laws=laws_dir(project)), related=True)
     docs = project.parent / f"{project.name}-md"
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(project / "docs", docs)
@@ -140,7 +141,7 @@ def whoosh_figures(project: Path, laws: int | None) -> dict:
     from generator import pipeline
     from generator.dev.search_eval import load_questions
 
-    checked = pipeline.checked(project)
+    checked = pipeline.checked(project, laws=laws_dir(project))
     shutil.rmtree(project / ".cache", ignore_errors=True)
     started = time.perf_counter()
     searcher = pipeline.knowledge_index(checked.project, law_library(), law_limit=laws)
@@ -160,7 +161,7 @@ def whoosh_figures(project: Path, laws: int | None) -> dict:
 def calendar_figures(project: Path) -> dict:
     from generator import pipeline
 
-    checked = pipeline.checked(project)
+    checked = pipeline.checked(project, laws=laws_dir(project))
     matched = checked.plan_year.matched
     started = time.perf_counter()
     for m in matched:

@@ -62,6 +62,16 @@ def _law_paragraphs(limit: int | None, plan_day: dt.date = dt.date(2027, 1, 1)):
     return out, pages
 
 
+def _quoted(text: str) -> str:
+    """An article's words as a material quotes them: without its heading, and with its references
+    to other articles named in words (a quoted 依照本法第三十条 would cite an article the material
+    does not list)."""
+    import re
+
+    body = re.sub(r"^第[零〇一二三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?[\s　]*", "", text)
+    return re.sub(r"第[零〇一二三四五六七八九十百千0-9]+条(之[一二三四五六七八九十]+)?", "有关条文", body).replace("\n", " ")
+
+
 def _cited(no: tuple[int, int]) -> int | str:
     from generator.content.laws import chinese_numeral
 
@@ -117,7 +127,7 @@ def make_county(dest: Path, size: Size, seed: int = 7) -> Path:
         for name, version, number, _ in picked:
             citations.setdefault((name, version), set()).add(number)
         body = ["## 常见情形\n", f"- {topic['name']}方面常见的问题。\n", "## 法律怎么规定\n"]
-        body += [f"- {text}（《{name}》{article_label(number)}）\n" for name, version, number, text in picked]
+        body += [f"- {_quoted(text)}（《{name}》{article_label(number)}）\n" for name, version, number, text in picked]
         body += ["## 遇到了怎么办\n", "1. 先咨询村调委会。\n2. 打 12348 咨询。\n", "## 去哪里求助\n", "- 12348\n"]
         meta = {"id": f"m{i:05d}", "title": f"{topic['name']}：第{i + 1}份资料", "summary": picked[0][3][:40],
                 "topics": [topic["id"]], "audiences": rng.sample(audiences, rng.randint(1, 3)),

@@ -50,7 +50,7 @@ CASES = [
     Case("yaml-colon-in-text", CAMP, "冒号", old="goal: 利用冬闲", new="goal: 目标: 利用冬闲", line="goal:"),
     Case("wrong-type-int", TOWN, "应为整数，实际为文字「一百」", old="households: 212", new="households: 一百",
          line="households: 一百"),
-    Case("wrong-type-list", MAT, "应为列表", old="articles: [3, 10, 30, 36]", new="articles: 30", line="articles: 30"),
+    Case("wrong-type-list", MAT, "应为列表", old="articles: [3, 10, 30, 34, 36]", new="articles: 30", line="articles: 30"),
     Case("int-out-of-range", TOWN, "超出范围", old="households: 186", new="households: -5", line="households: -5"),
     Case("missing-required", CAMP, "缺少必填的键「goal」", old="goal: 利用冬闲农户在家的时间，", new="# ", line=2),
     Case("empty-required", MAT, "必填的键「title」不能为空", old="title: 包工头跑了，工钱找谁要？", new="title:", line=2),

@@ -242,7 +242,7 @@ def test_offline_bundle_opens_from_files(chromium, built_demo, tmp_path):
     page = context.new_page()
     page.goto((folder / "index.html").as_uri())
     assert "平安法治进万家" in page.title()
-    page.locator("article a[href^='materials/']").first.click()  # a group of materials
+    page.locator("article .grid a[href^='materials/']").first.click()  # a group of materials
     page.wait_for_load_state()
     assert page.url.endswith("/index.html") and "份资料" in page.inner_text("article")
     page.locator("article li a").first.click()
@@ -320,3 +320,24 @@ def test_serve_compresses_and_caches(site):
     with pytest.raises(urllib.error.HTTPError) as not_modified:
         urllib.request.urlopen(again)
     assert not_modified.value.code == 304
+
+
+@pytest.mark.parametrize("day,expected,absent", [
+    ("2027-01-12T10:00:00", "非法集资", "稻草"),   # 冬闲: the winter sheets, not the harvest's
+    ("2027-06-01T10:00:00", "稻草", "非法集资"),   # 三夏: the straw-burning sheet
+])
+def test_the_phones_own_date_picks_the_seasons_materials(chromium, site, day, expected, absent):
+    """The home page carries the whole year; the phone's clock decides what 这个时节 shows."""
+    context = _phone(chromium, site, service_workers="block")
+    page = context.new_page()
+    page.clock.set_fixed_time(day)
+    page.goto(site)
+    box = page.locator("[data-wj-season]")
+    assert box.is_visible()
+    items = box.locator("li a").all_inner_texts()
+    assert 1 <= len(items) <= 6 and any(expected in t for t in items), items
+    assert not any(absent in t for t in items), items
+    page.locator("[data-wj-season] li a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("article h1").count() == 1  # the link leads to a material page
+    context.close()

@@ -75,14 +75,14 @@ def test_demo_hotlines_fit_and_plain_language_is_within_limits(wanjia):
 def test_review_workflow_warnings(project):
     m = project.materials[0]
     old = replace(m, review=Review("已审核", "司法所张三", dt.date(2024, 1, 10)),
-                  citations=(Citation("村民委员会组织法", "2018-12-29", ((2, 0),)),))
+                  citations=(Citation("仲裁法", "2017-09-01", ((1, 0),)),))
     unsigned = replace(m, review=Review("已审核"))
     p = type(project)(project.root, project.township, project.groups, project.topics, project.audiences,
                       (old, unsigned), (), (), project.calendar)
     problems = Problems()
     check_reviews(p, open_library(REPO), problems, today=dt.date(2026, 12, 1))
     text = problems.as_text()
-    assert "已超过一年" in text and "有了新版本 2025-10-28" in text and "没有写审核人" in text
+    assert "已超过一年" in text and "有了新版本 2025-09-12" in text and "没有写审核人" in text
 
 
 def test_strict_fails_a_public_build_with_unreviewed_materials(demo_copy, wanjia):

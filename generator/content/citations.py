@@ -26,11 +26,15 @@ from .text import Unit, text_unit, units
 _NUM = r"[0-9]+|[零〇一二三四五六七八九十百千]+"
 _REF = re.compile(rf"第({_NUM})条(?:之({_NUM}))?(?:第({_NUM})款)?(?:第({_NUM})项|[（(]([一二三四五六七八九十]+)[）)])?")
 _RANGE = re.compile(rf"第({_NUM})条(?:之({_NUM}))?\s*(?:至|到|—|-|–)\s*第({_NUM})条")
-_LAW = re.compile(r"《([^《》]{2,80})》")
+_LAW = re.compile(r"《((?:[^《》]|《[^《》]*》){2,160})》")  # one level of nesting: 关于适用《…》的解释
 _LAW_LIKE = re.compile(r"(?:法|法典|条例|规定|办法|解释|决定|规则)$")
-# A citation parenthetical: the whole of a segment like （第四十四条） or （《刑法》第三百零三条）.
-_ONLY_CITATION = re.compile(r"^[\s，,]*[（(][^（）()]*第[^（）()]*条[^（）()]*[）)][\s。；，,]*$")
-_PAREN_CITATION = re.compile(r"[（(][^（）()]*(?:《[^》]*》|第[^（）()]*条)[^（）()]*[）)]")
+# A citation parenthetical, like （第四十四条） or （《刑法》第三百零三条）; a title inside it may hold
+# its own parentheses (…解释（一）》第五条).
+_INNER = r"(?:[^（）()]|[（(][^（）()]*[）)])*?"
+_PAREN_ARTICLE = rf"[（(]{_INNER}第[^（）()]*?条{_INNER}[）)]"
+_ONLY_CITATION = re.compile(rf"^[\s，,]*{_PAREN_ARTICLE}[\s。；，,]*$")
+_CLOSING_CITATION = re.compile(rf"{_PAREN_ARTICLE}[\s。；，,.]*$")
+CITATION_PARENTHESES = re.compile(rf"{_PAREN_ARTICLE}|[（(]{_INNER}《{_INNER}[）)]")
 
 # Figures: a number and its unit, compared as values (三十日 = 30 天, 二万元 = 2万元 = 20000元).
 _FIG_NUM = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]+"
@@ -246,20 +250,18 @@ def _check_sentences(unit: Unit, resolved: list[tuple[Reference, Citation | None
     for item in resolved:
         k = next((i for i, (a, b) in enumerate(spans) if a <= item[0].start < b), len(spans) - 1)
         own[k].append(item)
-    # A segment that is only a citation, like "（第四十四条）" after a sentence's 。, cites every
-    # sentence of the paragraph before it that cites nothing itself.
-    inherited: list[tuple[Reference, Citation | None]] = []
-    for k in range(len(spans) - 1, -1, -1):
-        a, b = spans[k]
-        if own[k] and _ONLY_CITATION.match(unit.text[a:b]):
-            inherited = inherited + own[k]
-        elif not own[k]:
+    # A citation that closes the paragraph — "……。（第四十四条）" or "……罚款（第四十四条）。" —
+    # cites every sentence of it that cites nothing itself.
+    closing = _CLOSING_CITATION.search(unit.text)
+    inherited = [item for item in resolved if closing and item[0].start >= closing.start()]
+    for k in range(len(spans)):
+        if not own[k]:
             own[k] = inherited
     for (a, b), refs in zip(spans, own, strict=True):
         sentence = unit.text[a:b]
         if _ONLY_CITATION.match(sentence):
             continue
-        plain = _PAREN_CITATION.sub("", sentence)
+        plain = CITATION_PARENTHESES.sub("", sentence)
         if not refs:
             _needs_citation(unit, a, plain, problems)
             continue

@@ -1,7 +1,7 @@
 """Phone numbers in pages: only the service lines of data/hotlines.yml and cadres' public lines.
 
 A villager dials what the sheet says, so a wrong or invented number is as bad as a wrong article:
-- a 3–6 digit service number (1xxxx, 9xxxx) not in data/hotlines.yml is an error;
+- a service number (110, 12348, 96110 …) not in data/hotlines.yml is an error;
 - any other phone number (landline or mobile) that is not a cadre's public line is an error;
 - a material whose topics have a fitting line (hotlines.yml `topics`) must give one of them under
   去哪里求助 (a warning).
@@ -14,7 +14,9 @@ from ..problems import Pos, Problems
 from .text import Unit, units
 
 # A service number stands alone: not inside a longer number, not an amount, date or count.
-_SERVICE = re.compile(r"(?<![0-9.\-])([19][0-9]{2,5})(?![0-9.]|\s*(?:[元万千百亿日天年月周岁时分秒人户次条款项个份亩米里斤吨度号%％]|公里|平方))")
+# A service number stands alone: 11x/12x (110, 119, 120, 122) or five or six digits from 1 or 9
+# (12348, 96110), not inside a longer number, not an amount, date or count.
+_SERVICE = re.compile(r"(?<![0-9.\-])(1[12][0-9]|[19][0-9]{4,5})(?![0-9.]|\s*(?:[元万千百亿日天年月周岁时分秒人户次条款项个份亩米里斤吨度号支件%％]|公里|平方))")
 _PHONE = re.compile(r"(?<![0-9])(?:0[0-9]{2,3}[-\s]?[0-9]{3,4}[-\s]?[0-9]{4}|1[3-9][0-9][-\s]?[0-9]{4}[-\s]?[0-9]{4})(?![0-9])")
 HELP_SECTION = "去哪里求助"
 

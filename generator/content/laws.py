@@ -239,7 +239,7 @@ def _package_articles(con: sqlite3.Connection, law_id: str) -> dict[ArticleNo, s
                                     (law_id,)):
         no = parse_article_no(number)
         if no is not None:
-            out[no] = f"{article_label(no)}　{body.strip()}"
+            out[no] = f"{article_label(no)} {body.strip()}"
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..problems import Pos, Problems
+from .citations import CITATION_PARENTHESES
 from .model import Material
 
 MAX_SENTENCE = 60  # characters, not counting the (《…》第…条) citation that closes a sentence
@@ -28,7 +29,6 @@ JARGON = {
     "土地经营权": ("租给", "种", "流转"),
 }
 _GLOSS = re.compile(r"^[（(“]|^[，,]?(?:就是|也就是|是指|指的是|即)")
-_CITATION_TAIL = re.compile(r"[（(][^（）()]*(?:《[^》]*》|第[^（）()]*条)[^（）()]*[）)]")
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 
 
@@ -45,7 +45,7 @@ def check_material(m: Material, problems: Problems) -> None:
         text = re.sub(r"\*\*|__|`", "", text)
         lineno = first_body_line + offset
         for sentence in _SENTENCE.findall(text):
-            plain = _CITATION_TAIL.sub("", sentence).strip()
+            plain = CITATION_PARENTHESES.sub("", sentence).strip()
             if len(plain) > MAX_SENTENCE:
                 problems.warning(Pos(path, lineno), f"句子太长（{len(plain)} 字，建议不超过 {MAX_SENTENCE} 字）："
                                                     f"「{plain[:20]}…」请拆成几句短话")

@@ -101,9 +101,33 @@ def read_table(path: Path, shown: str, required: tuple[str, ...], problems: Prob
     columns = {name: i + 1 for i, name in enumerate(names) if name}
     out = []
     for line, cells in rows[1:]:
-        values = {name: (cells[i - 1].strip() if i - 1 < len(cells) else "") for name, i in columns.items()}
+        values = {name: (from_csv_text(cells[i - 1].strip()) if i - 1 < len(cells) else "") for name, i in columns.items()}
         out.append(Row(line, values, columns))
     return out
+
+
+# A cell that starts like a formula is run by Excel and WPS when the file is opened (OWASP "CSV
+# injection"): text typed by a person is never written that way.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """A value for a CSV cell: text that would start a formula gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def from_csv_text(text: str) -> str:
+    """The text a person typed, from a cell csv_text wrote."""
+    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_START) else text
+
+
+def csv_bytes(header: tuple, rows) -> bytes:
+    """A CSV file Excel opens right: UTF-8 with a BOM (for the Chinese), formulas never."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([csv_text(v) for v in row] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def yes(text: str) -> bool | None:
@@ -114,6 +138,15 @@ def yes(text: str) -> bool | None:
     if t in ("", "否", "0", "n", "no", "false", "无", "×"):
         return False
     return None
+
+
+def _text_cell(sheet, value: str):
+    """A cell that holds `value` as text, even if it starts like a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def xlsx_bytes(sheets: dict[str, tuple[tuple, list]], year: int) -> bytes:
@@ -147,7 +180,8 @@ def xlsx_bytes(sheets: dict[str, tuple[tuple, list]], year: int) -> bytes:
             cells.append(cell)
         sheet.append(cells)
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([_text_cell(sheet, v) if isinstance(v, str) and v.startswith(FORMULA_START) else v
+                          for v in row])
     raw = io.BytesIO()
     book.save(raw)
     # openpyxl stamps every zip member with the current time: rewrite them with a fixed one.

@@ -125,12 +125,13 @@ class SeasonStretch:
 
 
 def season_stretches(project: Project, almanac: Almanac, year: int) -> tuple[SeasonStretch, ...]:
-    """The year before `year` to the year after (so a phone's own date finds its place), cut where
-    any material's season begins or ends. Materials for 全年 are not seasonal and are left out."""
+    """The year cut where any material's season begins or ends (a phone in another year looks up
+    the same day of the year). Materials for 全年 are not seasonal and are left out."""
     spans: dict[str, list[Span]] = {}
+    known = set(almanac.period_names()) | set(almanac.day_names())  # a what-if region may lack some
     for m in project.materials:
-        words = [w for w in m.seasons if w != ALL_YEAR]
-        spans[m.id] = [s for y in (year - 1, year, year + 1) for w in words for s in almanac.season_spans(w, y)]
+        words = [w for w in m.seasons if w != ALL_YEAR and w in known]
+        spans[m.id] = [s for w in words for s in almanac.season_spans(w, year)]
     cuts = sorted({d for ss in spans.values() for s in ss for d in (s.start, s.end + dt.timedelta(days=1))})
     out = []
     for start, following in pairwise(cuts):

@@ -9,16 +9,14 @@ read whole (truncated, corrupted) changes nothing at all, and the store is repla
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.model import OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS, Project
-from ..content.tables import Row, read_table, yes
+from ..content.tables import Row, csv_bytes, read_table, yes
 from ..problems import Pos, Problem, Problems, did_you_mean
 from .match import PlanYear
 from .schedule import Plan
@@ -266,14 +264,10 @@ def write_store(root: Path, records: list[Record], project) -> None:
     """Sorted, and replaced in one step: a crash mid-write never leaves half a store."""
     path = Path(root) / STORE
     path.parent.mkdir(parents=True, exist_ok=True)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(RECORD_COLUMNS)
-    for r in sorted(records, key=lambda r: (r.date, r.time, r.village, r.grid, r.household, r.door, r.head)):
-        cells = _cells(r, project)
-        writer.writerow([cells[c] for c in RECORD_COLUMNS])
+    ordered = sorted(records, key=lambda r: (r.date, r.time, r.village, r.grid, r.household, r.door, r.head))
+    rows = ([cells[c] for c in RECORD_COLUMNS] for r in ordered for cells in [_cells(r, project)])
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\ufeff" + out.getvalue(), encoding="utf-8")
+    tmp.write_bytes(csv_bytes(RECORD_COLUMNS, rows))
     os.replace(tmp, path)
 
 

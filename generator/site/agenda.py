@@ -16,7 +16,7 @@ from html import escape
 from collections.abc import Sequence
 
 from ..content.model import RECORD_COLUMNS, Project
-from ..content.tables import xlsx_bytes
+from ..content.tables import csv_bytes, xlsx_bytes
 from ..plan.schedule import Visit
 from . import ics
 from .inputs import Outreach, ScheduleSections
@@ -268,11 +268,7 @@ def _agenda_rows(outreach):
 
 def agenda_csv(outreach) -> bytes:
     """The office's agenda: one row per visit (no household data), for spreadsheets."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(AGENDA_HEADER)
-    writer.writerows(_agenda_rows(outreach))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM so that Excel reads the Chinese
+    return csv_bytes(AGENDA_HEADER, _agenda_rows(outreach))
 
 
 def agenda_xlsx(outreach) -> bytes:
@@ -405,11 +401,7 @@ def _template_rows(outreach):
 
 
 def records_template(outreach) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(RECORD_COLUMNS)
-    writer.writerows(_template_rows(outreach))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(RECORD_COLUMNS, _template_rows(outreach))
 
 
 def records_template_xlsx(outreach) -> bytes:

@@ -65,17 +65,19 @@ def _campaign_list(here: str, campaigns) -> str:
 
 
 def _season_block(here: str, outreach: Outreach, audiences: tuple[str, ...] = ()) -> str:
-    """这个时节用得上的资料: every stretch of days with its best materials; the phone's own date picks
-    the stretch (wanjia.js), so the page is the same whatever day it is built."""
+    """这个时节用得上的资料: the year's stretches of days, each with its best materials; the phone's
+    own date picks one (wanjia.js), so the page is the same whatever day it is built. Compact: days
+    from 1 January, and each material's title and address once."""
     project = outreach.project
     stretches = in_season(outreach.plan_year.seasons, project, audiences)
     if not stretches:
         return ""
     used = sorted({mid for *_, ids in stretches for mid in ids})
     index = {mid: i for i, mid in enumerate(used)}
-    data = {"s": [[a.isoformat(), b.isoformat(), [index[mid] for mid in ids]] for a, b, ids in stretches],
-            "m": [[project.material[mid].title, page_url(here, project.material[mid].src), project.material[mid].summary]
-                  for mid in used]}
+    first = dt.date(outreach.year, 1, 1)
+    data = {"y": outreach.year,
+            "s": [[(a - first).days, (b - a).days + 1, [index[mid] for mid in ids]] for a, b, ids in stretches],
+            "m": [[project.material[mid].title, page_url(here, project.material[mid].src)] for mid in used]}
     return ('<section class="wj-season" data-wj-season hidden>\n<h2 id="season">这个时节用得上的资料</h2>\n'
             f'<ul data-wj-season-list></ul>\n<script type="application/json">{json_in_html(data)}</script>\n'
             "</section>\n\n")

@@ -257,25 +257,17 @@
   if (!box) return;
   var data;
   try { data = JSON.parse(box.querySelector("script").textContent); } catch (e) { return; }
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-  var now = new Date();
-  var today = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
-  var hit = data.s.filter(function (s) { return s[0] <= today && today <= s[1]; })[0];
-  if (!hit) {  // a date outside the years the site was built for: the same day of the year
-    var day = today.slice(4);
-    hit = data.s.filter(function (s) { return s[0].slice(4) <= day && day <= s[1].slice(4); })[0];
-  }
+  // The day of the year, counted as in the site's year (a phone in another year finds the same day).
+  var now = new Date(), first = new Date(data.y, 0, 1);
+  var day = Math.round((new Date(data.y, now.getMonth(), now.getDate()) - first) / 86400000);
+  var hit = data.s.filter(function (s) { return s[0] <= day && day < s[0] + s[1]; })[0];
   if (!hit) return;
   var list = box.querySelector("[data-wj-season-list]");
   hit[2].forEach(function (i) {
-    var m = data.m[i], li = document.createElement("li"), a = document.createElement("a"), p = document.createElement("span");
-    a.href = m[1];
+    var m = data.m[i], li = document.createElement("li"), a = document.createElement("a");
+    a.href = location.protocol === "file:" ? m[1] + "index.html" : m[1];  // the USB copy has no server
     a.textContent = m[0];
-    p.textContent = m[2];
-    p.className = "wj-season-point";
     li.appendChild(a);
-    li.appendChild(document.createElement("br"));
-    li.appendChild(p);
     list.appendChild(li);
   });
   box.hidden = false;
