@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from generator.content.laws import article_label
+from generator.content.load import SHIPPED
 
 REPO = Path(__file__).resolve().parents[1]
 LAWS = REPO.parent / "shared" / "data" / "laws"
@@ -83,17 +84,12 @@ def make_county(dest: Path, size: Size, seed: int = 7) -> Path:
     rng = random.Random(seed)
     if dest.exists():
         shutil.rmtree(dest)
-    for part in ("data/regions", "data/holidays", "data/calendar.yml", "data/publicity.yml", "data/groups.yml",
-                 "data/topics.yml", "data/audiences.yml", "data/synonyms.yml"):
-        src = REPO / part
-        (dest / part).parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dest / part)
-        else:
-            shutil.copy2(src, dest / part)
-    topics = yaml.safe_load((REPO / "data/topics.yml").read_text("utf-8"))
-    groups = {g["name"]: g["id"] for g in yaml.safe_load((REPO / "data/groups.yml").read_text("utf-8"))}
-    audiences = [a["id"] for a in yaml.safe_load((REPO / "data/audiences.yml").read_text("utf-8"))]
+    # The county's own files; the taxonomy, regions, holidays and the shipped pages come with the package.
+    (dest / "data").mkdir(parents=True)
+    shutil.copy2(REPO / "data/calendar.yml", dest / "data/calendar.yml")
+    topics = yaml.safe_load((SHIPPED / "data/topics.yml").read_text("utf-8"))
+    groups = {g["name"]: g["id"] for g in yaml.safe_load((SHIPPED / "data/groups.yml").read_text("utf-8"))}
+    audiences = [a["id"] for a in yaml.safe_load((SHIPPED / "data/audiences.yml").read_text("utf-8"))]
 
     cadres, villages = [], []
     for t in range(size.townships):
@@ -155,9 +151,6 @@ def make_county(dest: Path, size: Size, seed: int = 7) -> Path:
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(f"---\ntitle: {name}\n---\n\n# {name}（{version}）\n\n" + "\n\n".join(articles.values()),
                         "utf-8")
-    for extra in ("data/hotlines.yml", "data/laws"):
-        src = REPO / extra
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / extra)
     config = (REPO / "mkdocs.yml").read_text("utf-8").replace("青禾镇", "示范县")
     if LAWS.is_dir():
         config = config.replace("      # laws: 法律文本库目录", f"      laws: {LAWS}  #")

@@ -13,6 +13,8 @@ from pathlib import Path
 from . import __version__, pipeline
 from .problems import Failed, Problems
 
+REGIONS_CHOICES = ("苏南", "华北", "东北", "华南")
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse's English usage errors, in Chinese
@@ -90,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument("--laws", metavar="目录", help="法律文本库目录（LawRefBook 格式）")
     le = lw_sub.add_parser("extract", help="从法律文本库把引用的行政法规、司法解释等条文写入 data/laws/（摘录）")
     le.add_argument("--from", dest="source", required=True, metavar="目录", help="LawRefBook 格式的法律文本库目录")
+
+    n = sub.add_parser("new", help="新建一个乡镇：本镇自己的文件（资料、课程和分类用安装包里的）")
+    n.add_argument("dir", metavar="目录", help="新乡镇的目录（不存在或是空的），目录名一般写镇名，如 柳河镇")
+    n.add_argument("--region", choices=REGIONS_CHOICES, default="苏南", metavar="地区",
+                   help="农事区域：苏南、华北、东北、华南（默认苏南）")
+    n.add_argument("--name", metavar="镇名", help="乡镇名称，默认取目录名")
 
     sub.add_parser("schema", help="重新生成 data/schemas/ 下供编辑器使用的 JSON Schema")
     return p
@@ -302,6 +310,26 @@ def cmd_laws(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    import datetime as dt
+
+    from .content.scaffold import new_township
+
+    dest = Path(args.dir)
+    if dest.exists() and any(dest.iterdir()):
+        print(f"wanjia：错误：参数 目录「{args.dir}」已存在且不是空的：请写一个新的目录", file=sys.stderr)
+        return 2
+    name = args.name or dest.resolve().name
+    if not re.search(r"[\u4e00-\u9fff]", name):
+        print("wanjia：错误：请用 --name 写乡镇的中文名称，如 --name 柳河镇（目录名不是中文）", file=sys.stderr)
+        return 2
+    written = new_township(dest, name, args.region, dt.date.today())
+    print(f"已新建 {name}（{args.region}）：{dest}，写入 {len(written)} 个文件。\n"
+          f"下一步：cd {dest} && wanjia roster export 台账.xlsx，在 Excel 里填好村、网格、干部，"
+          "再 wanjia roster import 台账.xlsx；然后 wanjia check、wanjia build。", file=sys.stderr)
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .content.json_schema import write_schemas
 
@@ -355,7 +383,7 @@ def cmd_eval_search(args) -> int:
 ENGINE_COMMANDS = ("build", "serve", "export-docs")
 COMMANDS = {"check": cmd_check, "plan": cmd_plan, "search": cmd_search, "eval-search": cmd_eval_search, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
             "schema": cmd_schema, "records": cmd_records, "report": cmd_report, "laws": cmd_laws,
-            "export-docs": cmd_export_docs}
+            "export-docs": cmd_export_docs, "new": cmd_new}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -369,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
 
         quiet_engine_logs()
     root = Path(args.project)
-    if args.command != "schema" and not (root / "mkdocs.yml").exists():
+    if args.command not in ("schema", "new") and not (root / "mkdocs.yml").exists():
         print(f"wanjia：错误：{root.resolve()} 下没有 mkdocs.yml；请在乡镇项目目录中运行，或用 -C 指定目录",
               file=sys.stderr)
         return 2

@@ -27,6 +27,18 @@ def copy_demo(dest: Path) -> Path:
     return dest
 
 
+def own_file(root: Path, rel: str) -> Path:
+    """The township's own copy of a file the package ships (docs/materials/…, data/topics.yml …),
+    made from the shipped one if the township has none yet: what a township does to change it."""
+    from generator.content.load import SHIPPED
+
+    path = root / rel
+    if not path.exists() and (SHIPPED / rel).exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(SHIPPED / rel, path)
+    return path
+
+
 def demo_outreach(root: Path = REPO, year: int = 2027):
     """The pipeline's Outreach for a township (the demo by default): checked, planned, field data."""
     return pipeline.outreach(pipeline.checked(root, year=year))

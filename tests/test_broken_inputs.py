@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import own_file
 
 MAT = "docs/materials/work/wage-arrears-contractor-ran.md"
 CAMP = "campaigns/winter-door-to-door.yml"
@@ -25,7 +26,7 @@ class Case:
     where: str = ""                      # the file the message names, when not `path`
 
     def apply(self, root: Path) -> None:
-        target = root / self.path
+        target = own_file(root, self.path)
         if self.content is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
             data = self.content if isinstance(self.content, bytes) else self.content.encode("utf-8")
@@ -38,7 +39,7 @@ class Case:
     def expected_line(self, root: Path) -> int | None:
         if isinstance(self.line, int) or self.line is None:
             return self.line
-        text = (root / (self.where or self.path)).read_text("utf-8", errors="replace")
+        text = own_file(root, self.where or self.path).read_text("utf-8", errors="replace")
         return text[: text.index(self.line)].count("\n") + 1
 
 
@@ -113,7 +114,7 @@ CASES = [
          content=("---\nid: loose\ntitle: 标题\nsummary: 要点\ntopics: [fraud]\naudiences: [villagers]\n"
                   "review: {status: 待审核}\n---\n正文\n"), line=1),
     Case("min-items", MAT, "至少要有 1 项", old="topics: [wage-arrears]", new="topics: []", line="topics: []"),
-    Case("missing-data-file", "data/audiences.yml", "缺少这个文件", content=None, line=1),
+    Case("missing-data-file", "data/calendar.yml", "缺少这个文件", content=None, line=1),
     # the schedule's inputs
     Case("grid-worker-wrong-role", TOWN, "的网格员「周国华」角色是党政领导，应为网格员", old="worker: tang-yun}",
          new="worker: zhou-guohua}", line="worker: zhou-guohua"),
@@ -139,7 +140,8 @@ CASES = [
 
 def _prepare(case: Case, root: Path) -> None:
     if case.name == "duplicate-material-across-files":
-        (root / case.path).write_bytes((root / MAT).read_bytes())
+        (root / case.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / case.path).write_bytes(own_file(root, MAT).read_bytes())
     elif case.name == "missing-data-file":
         (root / case.path).unlink()
     else:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 import yaml
-from conftest import LAWS, REPO, SHARED, need_chromium
+from conftest import LAWS, REPO, SHARED, need_chromium, own_file
 
 from generator import pipeline
 from generator.content.citations import check_reviews
@@ -115,7 +115,7 @@ def test_lessons_cover_every_stage_with_complete_plans(project):
 
 
 def test_quiz_answer_must_be_an_option(demo_copy, wanjia):
-    path = demo_copy / "docs/lessons/primary-lower/national-symbols.md"
+    path = own_file(demo_copy, "docs/lessons/primary-lower/national-symbols.md")
     path.write_text(path.read_text("utf-8").replace("answer: 2, explain: 升国旗", "answer: 5, explain: 升国旗"), "utf-8")
     run = wanjia("-C", demo_copy, "check")
     assert run.code == 1 and "答案是第 5 个，但只有 3 个选项" in run.err

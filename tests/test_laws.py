@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import LAWS, REPO
+from conftest import LAWS, REPO, own_file
 
 from generator.content import laws
 from generator.content.citations import Tally, check_front_matter, check_text, figures, references
@@ -243,7 +243,7 @@ def test_a_newer_version_lists_the_articles_whose_words_changed(library):
 
 # ---------------------------------------------------------------- the command line, on copies of the demo
 def _plant(root: Path, rel: str, old: str, new: str) -> tuple[int, int]:
-    path = root / rel
+    path = own_file(root, rel)
     text = path.read_text("utf-8")
     assert old in text, (rel, old)
     at = text.index(old)
@@ -252,7 +252,7 @@ def _plant(root: Path, rel: str, old: str, new: str) -> tuple[int, int]:
 
 
 def _first_cited_sentence(root: Path, rel: str, article: str) -> str:
-    text = (root / rel).read_text("utf-8")
+    text = own_file(root, rel).read_text("utf-8")
     m = re.search(rf"^- [^\n]*{article}[^\n]*$", text, re.M)
     assert m, (rel, article)
     return m[0]
@@ -272,7 +272,7 @@ def test_planted_mistakes_are_errors_at_file_line_col(demo_copy, wanjia):
 
 def test_citing_a_repealed_law_names_its_replacement(demo_copy, wanjia):
     rel = "docs/materials/farming/straw-burning.md"
-    text = (demo_copy / rel).read_text("utf-8")
+    text = own_file(demo_copy, rel).read_text("utf-8")
     head, rest = text.split("citations:\n", 1)
     (demo_copy / rel).write_text(head + "citations:\n  - {law: 大气污染防治法, version: 2018-10-26, articles: [119]}\n"
                                  + rest, "utf-8")
@@ -303,7 +303,7 @@ def test_extract_writes_what_the_package_lacks_and_the_check_then_needs_no_folde
     write_law(folder, "测试管理条例", "2021-05-01", ["2021年5月1日 公布", "2021年7月1日 施行"],
               ["第一条 为了测试。", "第七条 违反的，处二百元以上五百元以下罚款。", "第八条 其他。"], "行政法规")
     rel = "docs/materials/work/labor-contract-written.md"
-    text = (demo_copy / rel).read_text("utf-8")
+    text = own_file(demo_copy, rel).read_text("utf-8")
     text = text.replace("citations:\n", "citations:\n  - {law: 测试管理条例, version: 2021-05-01, articles: [7]}\n", 1)
     text = text.replace("## 遇到了怎么办", "- 违反的，罚二百元到五百元。（《测试管理条例》第七条）\n\n## 遇到了怎么办", 1)
     (demo_copy / rel).write_text(text, "utf-8")
@@ -322,7 +322,7 @@ def test_extract_writes_what_the_package_lacks_and_the_check_then_needs_no_folde
 def test_every_extract_matches_the_lawrefbook_snapshot():
     texts, _ = read_folder(LAWS)
     by_version = {(t.name, t.version): t for t in texts}
-    extracts, _ = read_folder(REPO / laws.EXTRACTS, partial=True)
+    extracts, _ = read_folder(laws.SHIPPED_EXTRACTS, partial=True)
     assert extracts
     for e in extracts:
         source = by_version[(e.name, e.version)]
@@ -333,7 +333,7 @@ def test_every_extract_matches_the_lawrefbook_snapshot():
 def test_every_extract_names_its_source_and_is_cited(library):
     project, _ = load_project(REPO)
     cited = {(c.law, c.version) for page in (*project.materials, *project.lessons) for c in page.citations}
-    for path in sorted((REPO / laws.EXTRACTS).glob("*.md")):
+    for path in sorted(laws.SHIPPED_EXTRACTS.glob("*.md")):
         head = path.read_text("utf-8").split("<!-- INFO END -->")[0]
         assert "来源：" in head and "施行：" in head, path.name
         name, version = re.fullmatch(r"(.+)\((\d{4}-\d{2}-\d{2})\)\.md", path.name).groups()

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import REPO, demo_outreach
+from conftest import REPO, demo_outreach, own_file
 
 from generator.content import privacy
 from generator.content.model import RECORD_COLUMNS
@@ -226,7 +226,7 @@ def test_guard_fails_a_build_with_pii_in_a_material(demo_copy, wanjia):
     site = demo_copy / "site"
     site.mkdir()
     (site / "index.html").write_text("上一次的网站", "utf-8")
-    mat = demo_copy / "docs/materials/work/wage-arrears-contractor-ran.md"
+    mat = own_file(demo_copy, "docs/materials/work/wage-arrears-contractor-ran.md")
     text = mat.read_text("utf-8")
     mat.write_text(text + f"\n有事找老张：139 1234 5678，身份证 {_id_number('32058319800101123')}\n", "utf-8")
     run = wanjia("-C", demo_copy, "build")

@@ -14,11 +14,14 @@ def test_committed_schemas_are_current():
 
 
 def test_demo_yaml_points_editors_at_its_schema_and_validates():
-    files = {"data/township.yml": "township", "data/topics.yml": "topics", "data/groups.yml": "groups",
-             "data/audiences.yml": "audiences", "data/calendar.yml": "calendar", "data/publicity.yml": "publicity",
+    shipped = "generator/shipped/data"
+    files = {"data/township.yml": "township", "data/calendar.yml": "calendar", "data/schedule.yml": "schedule",
+             f"{shipped}/topics.yml": "topics", f"{shipped}/groups.yml": "groups", f"{shipped}/audiences.yml": "audiences",
+             f"{shipped}/publicity.yml": "publicity", f"{shipped}/hotlines.yml": "hotlines",
+             f"{shipped}/seasons.yml": "seasons", f"{shipped}/synonyms.yml": "synonyms",
              **{f"campaigns/{p.name}": "campaign" for p in (REPO / "campaigns").glob("*.yml")},
-             **{f"data/regions/{p.name}": "region" for p in (REPO / "data/regions").glob("*.yml")},
-             **{f"data/holidays/{p.name}": "holidays" for p in (REPO / "data/holidays").glob("*.yml")}}
+             **{f"{shipped}/regions/{p.name}": "region" for p in (REPO / shipped / "regions").glob("*.yml")},
+             **{f"{shipped}/holidays/{p.name}": "holidays" for p in (REPO / shipped / "holidays").glob("*.yml")}}
     for rel, kind in files.items():
         text = (REPO / rel).read_text("utf-8")
         assert text.startswith("# yaml-language-server: $schema="), rel

@@ -4,10 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import copy_demo, demo_outreach
+from conftest import copy_demo, demo_outreach, own_file
 from helpers import css_refs, is_external, page_refs, resolve
 
 from generator.cli import main
+from generator.content.load import SHIPPED
 from generator.pipeline import site_pages
 from generator.site import pages as render
 from generator.site import plugin
@@ -120,8 +121,8 @@ def test_failure_midway_leaves_previous_site(tmp_path: Path, monkeypatch, wanjia
         raise RuntimeError("render failed halfway")
     # A real build that breaks after mkdocs has written every page (in the post-build steps).
     monkeypatch.setattr(plugin, "_run_pagefind", explode)
-    (root / "docs/materials/work/labor-contract-written.md").write_text(
-        (root / "docs/materials/work/labor-contract-written.md").read_text("utf-8") + "\n新增一段。\n", "utf-8")
+    page = own_file(root, "docs/materials/work/labor-contract-written.md")
+    page.write_text(page.read_text("utf-8") + "\n新增一段。\n", "utf-8")
     run = wanjia("-C", root, "build")
     assert run.code != 0 and "Traceback" not in run.err
     after = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
@@ -134,15 +135,16 @@ def test_strict_build_with_a_broken_link_keeps_previous_site(tmp_path: Path, wan
     assert wanjia("-C", root, "build").code == 0
     index = (root / "site/index.html").read_bytes()
     # A fixture township whose materials and lessons are all reviewed: only the engine's warning remains.
-    for path in (root / "docs").rglob("*.md"):
+    for shipped in (SHIPPED / "docs").rglob("*.md"):
+        path = own_file(root, shipped.relative_to(SHIPPED).as_posix())
         path.write_text(path.read_text("utf-8").replace(
             "review: {status: 待审核}", "review: {status: 已审核, by: 测试审核人, on: 2026-11-01}"), "utf-8")
     site_config = root / "mkdocs.yml"  # no law corpus beside this copy: do not ask for one
     site_config.write_text("\n".join(ln for ln in site_config.read_text("utf-8").splitlines()
                                      if not ln.strip().startswith("laws:")), "utf-8")
-    holidays = root / "data/holidays/2027.yml"
+    holidays = own_file(root, "data/holidays/2027.yml")
     holidays.write_text(holidays.read_text("utf-8").replace("confirmed: false", "confirmed: true"), "utf-8")
-    page = root / "docs/materials/work/labor-contract-written.md"
+    page = own_file(root, "docs/materials/work/labor-contract-written.md")
     page.write_text(page.read_text("utf-8") + "\n[坏链接](../no-such-page.md)\n", "utf-8")
     run = wanjia("-C", root, "build", "--strict")
     assert run.code == 1 and "Traceback" not in run.err
@@ -153,11 +155,9 @@ def test_strict_build_with_a_broken_link_keeps_previous_site(tmp_path: Path, wan
 
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_minimal_fixture_project_builds(tmp_path: Path, wanjia, command):
-    """A township with one village, one material and one campaign: the smallest useful project."""
+    """A township with one village and one campaign (the materials and lessons are the package's):
+    the smallest useful project."""
     root = copy_demo(tmp_path / "t")
-    for path in (root / "docs/materials").rglob("*.md"):
-        if path.stem != "mediation-free":
-            path.unlink()
     for path in (root / "campaigns").glob("*.yml"):
         if path.stem != "winter-door-to-door":
             path.unlink()
@@ -194,4 +194,4 @@ def test_export_docs_is_the_same_site_for_a_plain_engine(built_demo: Path, tmp_p
 
 def test_export_docs_refuses_the_project_itself(demo_copy, wanjia):
     run = wanjia("-C", demo_copy, "export-docs", demo_copy / "docs")
-    assert run.code == 2 and "不能是乡镇项目目录" in run.err and (demo_copy / "docs/materials").is_dir()
+    assert run.code == 2 and "不能是乡镇项目目录" in run.err and (demo_copy / "docs").is_dir()

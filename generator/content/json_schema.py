@@ -11,17 +11,18 @@ from .schema import json_schema
 
 
 def _known_ids(root: Path) -> dict[str, list[str]]:
-    """Ids from the township's own taxonomy, so editors can autocomplete them."""
+    """Ids from the taxonomy (shipped, and the township's own), so editors can autocomplete them."""
+    from .load import Layout
+
     ids: dict[str, list[str]] = {}
-    for kind, name in (("topic", "topics.yml"), ("audience", "audiences.yml")):
-        try:
-            ids[kind] = [row["id"] for row in yaml.safe_load((root / "data" / name).read_text("utf-8"))]
-        except (OSError, yaml.YAMLError, TypeError, KeyError):
-            pass
-    try:
-        ids["group-name"] = [row["name"] for row in yaml.safe_load((root / "data/groups.yml").read_text("utf-8"))]
-    except (OSError, yaml.YAMLError, TypeError, KeyError):
-        pass
+    for kind, name, key in (("topic", "topics.yml", "id"), ("audience", "audiences.yml", "id"),
+                            ("group-name", "groups.yml", "name")):
+        for path in Layout(Path(root).resolve()).both("data", name):
+            try:
+                rows = yaml.safe_load(path.read_text("utf-8")) or []
+                ids.setdefault(kind, []).extend(r[key] for r in rows if r[key] not in ids.get(kind, []))
+            except (OSError, yaml.YAMLError, TypeError, KeyError):
+                pass
     return ids
 
 

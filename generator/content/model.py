@@ -226,6 +226,8 @@ class Material:
     review: Review
     citations: tuple[Citation, ...] = ()
     seasons: tuple[str, ...] = ()
+    updated: dt.date | None = None   # the last change of substance (a shipped page newer than an override warns)
+    shipped: bool = False            # brought by the package (generator/shipped), not the township's own
     group: str = ""     # the folder under docs/materials/, a Group id
     src: str = ""       # path relative to docs/
     body: str = ""      # Markdown after the front matter
@@ -255,6 +257,8 @@ class Lesson:
     summary: str = ""
     quiz: tuple[QuizItem, ...] = ()
     citations: tuple[Citation, ...] = ()
+    updated: dt.date | None = None
+    shipped: bool = False
     src: str = ""
     body: str = ""
     body_line: int = 1
@@ -466,6 +470,7 @@ class Project:
     schedule: ScheduleSettings = ScheduleSettings()
     households: tuple[Household, ...] = ()  # the internal register, when data/households.csv exists
     hotlines: tuple[Hotline, ...] = ()
+    seasons: tuple[Period, ...] = ()   # season words of the materials (shipped, then calendar.yml's)
 
     def __post_init__(self) -> None:
         # Lookups by id, derived once (frozen: set through object.__setattr__).
@@ -622,8 +627,8 @@ TOWNSHIP_FILE = Obj(fields={
     "site_url": Field(Str(pattern=r"https?://\S+", hint="网址，如 http://192.168.1.10/"),
                       doc="网站发布地址（用于二维码）"),
     "max_teams_per_cadre": Field(Int(min=1, max=10), doc="一名干部最多参加几个包村工作组", default=2),
-    "villages": Field(List(item=VILLAGE, min_items=1), True, "村（社区）"),
-    "cadres": Field(List(item=CADRE, min_items=1), True, "干部名册"),
+    "villages": Field(List(item=VILLAGE), True, "村（社区）"),
+    "cadres": Field(List(item=CADRE), True, "干部名册"),
     "schools": Field(List(item=SCHOOL), doc="学校", default=list),
     "market": Field(MARKET, doc="集市（赶集摆摊宣传用）"),
     "enterprises": Field(List(item=ENTERPRISE), doc="企业（进企业宣传用）", default=list),
@@ -654,6 +659,7 @@ MATERIAL_META = Obj(fields={
                      doc="适合宣传的时节：节气节日、农事时段、宣传日，或 data/calendar.yml 的 seasons 里写明的说法；全年 表示不分时节"),
     "citations": Field(List(item=CITATION), doc="引用的法律条文"),
     "review": Field(REVIEW, True, "审核情况"),
+    "updated": Field(Date(), doc="内容最近一次实质修改的日期（本镇替换安装包里的资料时用来比较新旧）"),
 }, build=None, doc="宣传资料的头部信息")
 
 LESSON_META = Obj(fields={
@@ -674,6 +680,7 @@ LESSON_META = Obj(fields={
         doc="小测验（页面上不联网也能做）"),
     "citations": Field(List(item=CITATION), doc="引用的法律条文（教学过程、卡片、测验讲解中用到的每一条）"),
     "review": Field(REVIEW, True, "审核情况"),
+    "updated": Field(Date(), doc="内容最近一次实质修改的日期"),
 }, build=None, doc="法治课的头部信息")
 
 ACTIVITY = Obj(fields={
@@ -838,6 +845,8 @@ SCHEDULE_FILE = Obj(fields={
     }, build=_build(Meeting))), doc="会议：参会干部当天（或当时段）不排走访"),
 }, build=_build(ScheduleSettings), doc="走村入户排班设置")
 
+SEASONS_FILE = List(item=PERIOD)
+
 HOTLINES_FILE = List(item=Obj(fields={
     "number": Field(Str(pattern=r"[19][0-9]{2,5}", hint="3 到 6 位的服务号码，如 12348", numbers=True), True, "号码"),
     "name": Field(TEXT, True, "名称，如 公共法律服务热线"),
@@ -849,6 +858,7 @@ HOTLINES_FILE = List(item=Obj(fields={
 
 SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation
     "hotlines": (HOTLINES_FILE, "服务热线（data/hotlines.yml）"),
+    "seasons": (SEASONS_FILE, "资料时节的说法（data/seasons.yml）"),
     "township": (TOWNSHIP_FILE, "乡镇（data/township.yml）"),
     "topics": (TOPICS_FILE, "主题（data/topics.yml）"),
     "groups": (GROUPS_FILE, "分组（data/groups.yml）"),

@@ -290,7 +290,7 @@ class Almanac:
         for group, kind in ((school.terms, "学期"), (school.holidays, "假期"), (school.exams, "考试")):
             for p in group:
                 self.period_defs[p.name] = (p, kind)
-        for p in project.calendar.seasons:
+        for p in project.seasons:
             self.period_defs.setdefault(p.name, (p, "时节"))
         self._years: dict[int, YearCalendar] = {}
 
@@ -453,8 +453,13 @@ def check(project: Project, problems: Problems, region: str | None = None) -> Al
     for campaign in project.campaigns:
         for w in campaign.when:
             _check_window_shape(w, problems)
+    # A season is a word of this township's almanac, or a farming period of another region (a shipped
+    # sheet may name 梅雨 or 双抢: where the township has none, the sheet is simply never in season).
+    elsewhere = {p.name for r in project.regions for p in r.periods}
     for m in project.materials:
         for word in m.seasons:
+            if word in elsewhere:
+                continue
             try:
                 almanac.season_spans(word, project.calendar.year)
             except DayError as e:
