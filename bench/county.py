@@ -143,7 +143,7 @@ def make_county(dest: Path, size: Size, seed: int = 7) -> Path:
                     "topics": [t["id"] for t in chosen], "audiences": rng.sample(audiences, 2), "lead": "司法所",
                     "villages": "全部" if c % 3 == 0 else {"min_rental": rng.randint(5, 40)},
                     "when": rng.sample(windows, 2), "avoid": ["三夏"] if c % 2 else [],
-                    "activities": [{"type": "入户走访", "target": "重点户优先"}, {"type": "院坝会"}]}
+                    "activities": [{"type": "入户走访", "target": ["出租房屋", "流动人口"]}, {"type": "院坝会"}]}
         (dest / f"campaigns/c{c:03d}.yml").write_text(yaml.safe_dump(campaign, allow_unicode=True, sort_keys=False),
                                                       "utf-8")
     for name, version, articles in law_pages:

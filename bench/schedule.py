@@ -42,7 +42,7 @@ def cpsat_optimum(outreach, campaign_id: str, seconds: float = 60.0) -> tuple[in
     for village in project.campaign_villages(matched.campaign):
         activity = next(a for a in matched.campaign.activities if a.type == "入户走访")
         demand = {}
-        for g, p, o in schedule._targets(village, activity.target, activity.share, activity.visits_per_household):
+        for g, p, o in schedule._targets(village, activity):
             dp, do = demand.get(g.id, (0, 0))
             demand[g.id] = (dp + p, do + o)
         got_p = {g: [] for g in demand}

@@ -93,9 +93,14 @@ def _parser() -> argparse.ArgumentParser:
     le = lw_sub.add_parser("extract", help="从法律文本库把引用的行政法规、司法解释等条文写入 data/laws/（摘录）")
     le.add_argument("--from", dest="source", required=True, metavar="目录", help="LawRefBook 格式的法律文本库目录")
 
+    ro = sub.add_parser("roster", help="Excel 台账：把村、网格、干部、包村工作组、学校、请假、值班、会议导出成 Excel，改好再导入")
+    ro.add_argument("action", choices=("export", "import"), help="export：导出；import：导入（先全部检查，有错一个都不写）")
+    ro.add_argument("file", metavar="文件", help="台账的 .xlsx 文件，如 台账.xlsx")
+    ro.add_argument("--households", action="store_true", help="导出时带上农户登记表（内部资料，含姓名电话）")
+
     n = sub.add_parser("new", help="新建一个乡镇：本镇自己的文件（资料、课程和分类用安装包里的）")
     n.add_argument("dir", metavar="目录", help="新乡镇的目录（不存在或是空的），目录名一般写镇名，如 柳河镇")
-    n.add_argument("--region", choices=REGIONS_CHOICES, default="苏南", metavar="地区",
+    n.add_argument("--region", default="苏南", metavar="地区",
                    help="农事区域：苏南、华北、东北、华南（默认苏南）")
     n.add_argument("--name", metavar="镇名", help="乡镇名称，默认取目录名")
 
@@ -319,6 +324,12 @@ def cmd_new(args) -> int:
     if dest.exists() and any(dest.iterdir()):
         print(f"wanjia：错误：参数 目录「{args.dir}」已存在且不是空的：请写一个新的目录", file=sys.stderr)
         return 2
+    if args.region not in REGIONS_CHOICES:
+        from .problems import did_you_mean
+
+        print(f"wanjia：错误：参数 --region：未知的农事区域「{args.region}」"
+              f"{did_you_mean(args.region, REGIONS_CHOICES) or '，'}（可选：{'、'.join(REGIONS_CHOICES)}）", file=sys.stderr)
+        return 2
     name = args.name or dest.resolve().name
     if not re.search(r"[\u4e00-\u9fff]", name):
         print("wanjia：错误：请用 --name 写乡镇的中文名称，如 --name 柳河镇（目录名不是中文）", file=sys.stderr)
@@ -327,6 +338,47 @@ def cmd_new(args) -> int:
     print(f"已新建 {name}（{args.region}）：{dest}，写入 {len(written)} 个文件。\n"
           f"下一步：cd {dest} && wanjia roster export 台账.xlsx，在 Excel 里填好村、网格、干部，"
           "再 wanjia roster import 台账.xlsx；然后 wanjia check、wanjia build。", file=sys.stderr)
+    return 0
+
+
+def cmd_roster(args) -> int:
+    from .content import roster
+
+    root, path = Path(args.project).resolve(), Path(args.file)
+    if args.action == "export":
+        import datetime as dt
+
+        data = roster.export_workbook(root, args.households, dt.date.today().year)
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except PermissionError:
+            tmp.unlink(missing_ok=True)
+            print(f"wanjia：错误：{path} 写不进去：是不是正在 Excel 或 WPS 里打开？关掉后再导出", file=sys.stderr)
+            return 1
+        extra = "（含农户登记表：内部资料，勿外传）" if args.households else ""
+        print(f"已导出 {path}{extra}。在 Excel 或 WPS 里改好，再运行 wanjia roster import {path.name}。", file=sys.stderr)
+        return 0
+    found = Problems()
+    imported = roster.read_roster(root, path, found)
+    if imported is not None:
+        found.extend(roster.check_import(root, imported, path.name, found))
+    if found.items:
+        print(found.as_text(fold=0), file=sys.stderr)
+    if imported is None or found.errors:
+        print(f"导入未完成：{len(found.errors)} 个错误；什么都没有写入，原有文件保持不变。", file=sys.stderr)
+        return 1
+    changed = roster.write_import(root, imported)
+    for line in imported.new_ids:
+        print(f"新增：{line}", file=sys.stderr)
+    for line in imported.removed:
+        print(f"已删除（台账里没有了）：{line}", file=sys.stderr)
+    if changed:
+        print(f"导入完成：已更新 {'、'.join(changed)}（原有的注释和台账以外的内容都保留）。下一步：wanjia check。",
+              file=sys.stderr)
+    else:
+        print("台账和现有文件一致，没有改动。", file=sys.stderr)
     return 0
 
 
@@ -383,7 +435,7 @@ def cmd_eval_search(args) -> int:
 ENGINE_COMMANDS = ("build", "serve", "export-docs")
 COMMANDS = {"check": cmd_check, "plan": cmd_plan, "search": cmd_search, "eval-search": cmd_eval_search, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
             "schema": cmd_schema, "records": cmd_records, "report": cmd_report, "laws": cmd_laws,
-            "export-docs": cmd_export_docs, "new": cmd_new}
+            "export-docs": cmd_export_docs, "new": cmd_new, "roster": cmd_roster}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -78,6 +78,9 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
     if problems.errors:
         return None, problems
     the_year = plan_year(project, almanac, number, problems)
+    schedule.check_working_time(project, the_year, problems)
+    if problems.errors:  # the year itself can be impossible (a 腊月三十 it does not have)
+        return None, problems
     if not has_field_data(project):
         return Checked(project, library, almanac, the_year), problems
     # Records are checked against the plan; as warnings here, since a typo in an internal record must
@@ -116,8 +119,11 @@ def outreach(checked: Checked, related: bool = False) -> Outreach:
     """Everything the site shows: the plan, the field data and (when asked) related pages."""
     plan = checked.plan or schedule.plan(checked.project, checked.plan_year)
     field = checked.field or field_data(checked.project, checked.plan_year, plan)
+    # The schools plan two years ahead: next year's 法治课, on its own (provisional) calendar.
+    following = plan_year(checked.project, checked.almanac, checked.year + 1, Problems())
     return Outreach(checked.project, checked.laws, checked.almanac, checked.plan_year, plan,
-                    related_pages(checked) if related else {}, field)
+                    related_pages(checked) if related else {}, field,
+                    tuple(schedule.lessons_plan(checked.project, following).lessons()))
 
 
 def knowledge_index(project: Project, laws: LawLibrary | None = None, law_limit: int | None = None) -> Searcher:

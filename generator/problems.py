@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 ERROR = "error"
+FILE = "file"  # the code of a problem that keeps a whole file from being read (encoding, BOM, syntax)
 WARNING = "warning"
 _LEVEL_CN = {ERROR: "错误", WARNING: "警告"}
 
@@ -24,7 +25,10 @@ class Pos:
     col: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+        return self.path if self.line == 0 else f"{self.path}:{self.line}:{self.col}"
+
+
+ARGUMENT = Pos("命令行", 0, 0)  # a problem with what was typed after `wanjia`, not with a file
 
 
 @dataclass(frozen=True, order=True)
@@ -46,8 +50,8 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was checked, for the closing summary
 
-    def error(self, pos: Pos, message: str) -> None:
-        self.items.append(Problem(pos, ERROR, message))
+    def error(self, pos: Pos, message: str, code: str = "") -> None:
+        self.items.append(Problem(pos, ERROR, message, code))
 
     def warning(self, pos: Pos, message: str, code: str = "") -> None:
         self.items.append(Problem(pos, WARNING, message, code))
@@ -67,8 +71,9 @@ class Problems:
         return bool(self.errors or (strict and self.warnings))
 
     def sorted(self) -> list[Problem]:
-        # Stable, file-ordered output; identical problems reported twice are shown once.
-        return sorted(set(self.items), key=lambda p: (p.pos.path, p.pos.line, p.pos.col, p.message))
+        # Root causes first (a file that cannot be read at all), then file-ordered; identical
+        # problems reported twice are shown once.
+        return sorted(set(self.items), key=lambda p: (p.code != FILE, p.pos.path, p.pos.line, p.pos.col, p.message))
 
     def as_text(self, fold: int = 0) -> str:
         """One line per problem; with `fold`, a kind of warning seen more than `fold` times is

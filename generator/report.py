@@ -4,7 +4,7 @@ from __future__ import annotations
 from .content.model import ACTIVITY_TYPES, Project
 from .plan.match import PlanYear
 from .site.inputs import Outreach
-from .site.text import KIND_NAMES, md, span_text
+from .site.text import KIND_NAMES, md, percent, span_text
 
 
 def calendar_text(project: Project, the_year: PlanYear) -> str:
@@ -79,7 +79,7 @@ def plan_text(outreach: Outreach) -> str:
         row = totals.get(m.campaign.id, {})
         planned = row.get("households", 0)
         wanted = planned + row.get("left", 0)
-        rate = f"{planned * 100 // wanted}%" if wanted else "—"
+        rate = percent(planned, wanted)
         others = "、".join(f"{kind} {row[kind]}" for kind in ACTIVITY_TYPES[1:] if row.get(kind)) or "—"
         lines.append(f"| {m.campaign.title} | {row.get('visits', 0)} | {planned}/{wanted} | {rate} | "
                      f"{row.get('priority', 0)} | {others} | {row.get('misses', 0)} |")
@@ -89,7 +89,7 @@ def plan_text(outreach: Outreach) -> str:
             load[c] = load.get(c, 0) + 1
     if load:
         busiest = sorted(load.items(), key=lambda kv: -kv[1])[:3]
-        lines.append("\n走访最多的干部：" + "、".join(f"{project.cadre[c].name} {n} 次" for c, n in busiest))
+        lines.append("\n走访最多的干部：" + "、".join(f"{project.who([c])} {n} 次" for c, n in busiest))
     if plan.unplaced:
         lines.append("\n没排下的：")
         lines += [f"- {u.reason}" for u in plan.unplaced]

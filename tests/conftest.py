@@ -2,6 +2,7 @@
 mkdocs build of the demo (built once per session, in a temp folder, never the repo's own site/)."""
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -39,8 +40,19 @@ def own_file(root: Path, rel: str) -> Path:
     return path
 
 
+def edit(path: Path, old: str, new: str) -> Path:
+    """Replace text in a township file, failing loudly if the text is not there (a test whose edit
+    silently missed would pass for the wrong reason)."""
+    text = path.read_text("utf-8")
+    assert old in text, f"{path}: 「{old}」 not found"
+    path.write_text(text.replace(old, new), "utf-8")
+    return path
+
+
+@functools.cache
 def demo_outreach(root: Path = REPO, year: int = 2027):
-    """The pipeline's Outreach for a township (the demo by default): checked, planned, field data."""
+    """The pipeline's Outreach for a township (the demo by default): checked, planned, field data.
+    Cached: the stages are frozen values, so tests share one plan per township and year."""
     return pipeline.outreach(pipeline.checked(root, year=year))
 
 

@@ -103,7 +103,7 @@ CASES = [
          line="topics: [wage-arrears"),
     Case("enum-value", MAT, "不在可选范围内", old="review: {status: 待审核}", new="review: {status: 已通过}",
          line="review:"),
-    Case("bad-date", MAT, "应为日期", old="review: {status: 待审核}", new="review: {status: 待审核, on: 2024-13-45}",
+    Case("bad-date", MAT, "「2024-13-45」不存在：没有 13 月", old="review: {status: 待审核}", new="review: {status: 待审核, on: 2024-13-45}",
          line="review:"),
     Case("material-id-not-filename", MAT, "应与文件名「wage-arrears-contractor-ran」一致",
          old="id: wage-arrears-contractor-ran", new="id: wage-arrears-runaway", line=2),

@@ -3,12 +3,12 @@ import json
 import subprocess
 import sys
 
-from conftest import REPO
+from conftest import REPO, edit
 
 
 def test_check_json_lists_problems_with_positions(demo_copy, wanjia):
     camp = demo_copy / "campaigns/winter-door-to-door.yml"
-    camp.write_text(camp.read_text("utf-8").replace("lead: 综治办", "lead: 综治所"), "utf-8")
+    edit(camp, "lead: 综治办", "lead: 综治所")
     run = wanjia("-C", demo_copy, "check", "--format", "json")
     assert run.code == 1
     items = json.loads(run.out)

@@ -144,7 +144,7 @@ def test_dates_and_ordinals_are_not_figures():
 
 def _material(body: str = "", citations=(), src="materials/work/x.md") -> Material:
     return Material("x", "测试资料", "要点", ("labor-contract",), ("villagers",), Review("待审核"),
-                    citations=citations, group="work", src=src, body=body, body_line=12)
+                    citations=citations, group="work", src=src, body=body, body_line=12, pos=Pos(f"docs/{src}", 1, 1))
 
 
 def _check_body(body: str, citations, library: LawLibrary) -> Problems:

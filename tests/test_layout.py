@@ -51,7 +51,7 @@ def test_imports_point_down_only():
 
 def test_the_wings_hold_the_stages():
     for wing, modules in {"content": {"model", "schema", "load", "json_schema", "laws", "citations", "readability",
-                                      "privacy", "tables", "text", "hotlines", "words", "scaffold"},
+                                      "privacy", "tables", "text", "hotlines", "words", "scaffold", "roster"},
                           "plan": {"almanac", "match", "schedule", "records", "assess"},
                           "site": {"pages", "agenda", "dashboard", "charts", "ics", "text", "templates", "yearview",
                                    "bundle", "serve", "plugin", "inputs"}}.items():

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import REPO, demo_outreach, own_file
+from conftest import REPO, demo_outreach, edit, own_file
 
 from generator.content import privacy
 from generator.content.model import RECORD_COLUMNS
@@ -239,8 +239,7 @@ def test_guard_fails_a_build_with_pii_in_a_material(demo_copy, wanjia):
 
 
 def test_guard_fails_a_build_with_a_household_name_in_a_campaign(demo_copy, wanjia):
-    camp = demo_copy / "campaigns/winter-door-to-door.yml"
-    camp.write_text(camp.read_text("utf-8").replace("note: 独居老人、留守儿童家庭先走", "note: 先走沈小龙家"), "utf-8")
+    edit(demo_copy / "campaigns/winter-door-to-door.yml", "note: 重点户（独居老人、留守儿童等）先走", "note: 先走沈小龙家")
     run = wanjia("-C", demo_copy, "build")
     assert run.code == 1 and any(h.startswith("campaigns/winter-door-to-door.yml:") and "农户姓名「沈*龙」" in h
                                  for h in run.err.splitlines()), run.err

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.content.model import Grid, Leave, Team, Village
-from generator.plan import schedule
+from generator.plan import almanac, schedule
 from generator.plan.almanac import Almanac
 from generator.plan.match import plan_year
 from generator.problems import Problems
@@ -30,11 +30,30 @@ def violations(outreach, plan) -> list[str]:
     seen = Counter((c, v.date, v.slot.name) for v in plan.visits for c in v.members)
     out += [f"{c} twice at {d} {s}" for (c, d, s), n in seen.items() if n > 1]
     weekly = Counter((c, v.date.isocalendar()[:2]) for v in plan.visits for c in v.members)
-    out += [f"{c} over weekly limit in {w}" for (c, w), n in weekly.items() if n > rules.slots_per_week]
+    by_role = dict(rules.role_slots_per_week)
+    limit = {c.id: by_role.get(c.role, rules.slots_per_week) for c in project.township.cadres}
+    out += [f"{c} over weekly limit in {w}" for (c, w), n in weekly.items() if n > limit[c]]
     windows = {m.campaign.id: m.windows for m in outreach.matched}
-    lessons = {(project.school[s].vice_principal, sl.date) for s, ls in outreach.schools.items() for sl in ls}
     market = project.township.market
+    family = {d: {"除夕": "除夕", "春节": "初一"}[n] for d, n in cal.festivals if n in ("除夕", "春节")}
+    meetings = [(day, m) for m in rules.meetings for day in almanac.meeting_days(m, outreach.plan_year.number)]
     for v in plan.visits:
+        for day, m in meetings:
+            if day == v.date and (not m.slots or v.slot.name in m.slots) and (
+                    not m.cadres or set(m.cadres) & set(v.members)):
+                out.append(f"{v.uid}: a member is at {m.reason}")
+        for lv in rules.leave:
+            if lv.cadre in v.members and lv.start <= v.date <= lv.end:
+                out.append(f"{v.uid}: {lv.cadre} is on leave")
+        for d in rules.duty:
+            if d.cadre in v.members and v.date.isoweekday() in d.weekdays and (not d.slots or v.slot.name in d.slots):
+                out.append(f"{v.uid}: {d.cadre} is on duty")
+        if v.kind == schedule.LESSON:
+            school = project.school[v.school]
+            if v.members != (school.vice_principal,) or not cal.is_school_day(v.date) or v.slot.name != "上午" \
+                    or project.lesson[v.lesson].stage not in school.stages:
+                out.append(f"{v.uid}: a 法治课 is the school's 法治副校长 on a school-day morning, at its stage")
+            continue
         campaign = project.campaign[v.campaign]
         if v.kind in ("入户走访", "进企业", *schedule.MEETINGS):
             village = project.village[v.village]
@@ -59,6 +78,12 @@ def violations(outreach, plan) -> list[str]:
             out.append(f"{v.uid}: outside the campaign's windows")
         if cal.is_holiday(v.date) and not campaign.on_holidays:
             out.append(f"{v.uid}: on a holiday")
+        if family.get(v.date) and family[v.date] not in campaign.holiday_days:
+            out.append(f"{v.uid}: on {family[v.date]}, which stays with the family unless the campaign names it")
+        activity = next((a for a in campaign.activities if a.type == v.kind), None)
+        if activity and not activity.weekends and v.date.isoweekday() >= 6 and v.date not in cal.workdays \
+                and not cal.is_holiday(v.date):
+            out.append(f"{v.uid}: on a weekend, which the activity leaves free")
         busy = cal.busy_on(v.date)
         if busy and v.kind == "入户走访" and ((project.calendar.evening_busy and v.slot.name != "晚上")
                                              or v.households > rules.busy_households_per_slot):
@@ -69,19 +94,6 @@ def violations(outreach, plan) -> list[str]:
             out.append(f"{v.uid}: over capacity")
         if v.household_ids and len(v.household_ids) != v.households:
             out.append(f"{v.uid}: household list does not match the count")
-        for lv in rules.leave:
-            if lv.cadre in v.members and lv.start <= v.date <= lv.end:
-                out.append(f"{v.uid}: {lv.cadre} is on leave")
-        for d in rules.duty:
-            if d.cadre in v.members and v.date.isoweekday() in d.weekdays:
-                out.append(f"{v.uid}: {d.cadre} is on duty")
-        for m in rules.meetings:
-            if m.date == v.date and (not m.slots or v.slot.name in m.slots) and (
-                    not m.cadres or set(m.cadres) & set(v.members)):
-                out.append(f"{v.uid}: a member is at {m.reason}")
-        for c in v.members:
-            if (c, v.date) in lessons and v.slot.name == "上午":
-                out.append(f"{v.uid}: {c} teaches a school lesson that morning")
     visited = Counter((v.campaign, h) for v in plan.visits for h in v.household_ids)
     allowed = {c.id: max((a.visits_per_household for a in c.activities), default=1) for c in project.campaigns}
     out += [f"household {h} listed {n} times in {c}" for (c, h), n in visited.items() if n > allowed[c]]
@@ -223,10 +235,14 @@ def test_register_households_walked_in_door_order_priority_first():
     visits = [v for v in outreach.plan.visits if v.campaign == "winter-door-to-door" and v.grid == "xinqiao-1"]
     ids = [h for v in visits for h in v.household_ids]
     assert len(ids) == len(set(ids)) and set(ids) <= set(register)
-    flagged = [register[h].priority for h in ids]
-    assert flagged == sorted(flagged, reverse=True)  # every flagged household before the others
-    doors = [int(register[h].door.removeprefix("新桥村一组").removesuffix("号")) for h in ids if register[h].priority]
-    assert doors == sorted(doors)  # walking order by 门牌, numbers as numbers (2 before 10)
+    # every flagged household is walked before the others: visits with flagged households come
+    # first, and a visit's flagged count is what it says
+    flagged = [sum(register[h].priority for h in v.household_ids) for v in visits]
+    assert [v.priority for v in visits] == flagged and flagged == sorted(flagged, key=lambda n: n == 0)
+    assert flagged[0] > 0 and flagged[-1] == 0
+    for v in visits:  # a walk sheet in walking order by 门牌, numbers as numbers (2 before 10)
+        doors = [int(register[h].door.removeprefix("新桥村一组").removesuffix("号")) for h in v.household_ids]
+        assert doors == sorted(doors)
 
 
 def test_duty_day_and_meeting_are_kept_free():

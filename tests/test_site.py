@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import copy_demo, demo_outreach, own_file
+from conftest import copy_demo, demo_outreach, edit, own_file
 from helpers import css_refs, is_external, page_refs, resolve
 
 from generator.cli import main
@@ -143,7 +143,7 @@ def test_strict_build_with_a_broken_link_keeps_previous_site(tmp_path: Path, wan
     site_config.write_text("\n".join(ln for ln in site_config.read_text("utf-8").splitlines()
                                      if not ln.strip().startswith("laws:")), "utf-8")
     holidays = own_file(root, "data/holidays/2027.yml")
-    holidays.write_text(holidays.read_text("utf-8").replace("confirmed: false", "confirmed: true"), "utf-8")
+    edit(holidays, "confirmed: false", "confirmed: true")
     page = own_file(root, "docs/materials/work/labor-contract-written.md")
     page.write_text(page.read_text("utf-8") + "\n[坏链接](../no-such-page.md)\n", "utf-8")
     run = wanjia("-C", root, "build", "--strict")

@@ -191,7 +191,7 @@ def _article_exists(law: str, version: str, no: ArticleNo, library: LawLibrary, 
 
 # ---------------------------------------------------------------- references and figures in the text
 def page_units(page) -> list[Unit]:
-    path = f"docs/{page.src}"
+    path = page.pos.path
     out = units(page.body, page.body_line, path)
     for item in getattr(page, "quiz", ()):
         text = "。".join([item.question, *item.options, item.explain])

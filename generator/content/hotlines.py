@@ -29,7 +29,7 @@ def check(project, problems: Problems) -> None:
     known = {h.number for h in project.hotlines}
     public = {_digits(c.phone) for c in project.township.cadres if c.phone and c.phone_public}
     for page in (*project.materials, *project.lessons):
-        page_units = units(page.body, page.body_line, f"docs/{page.src}")
+        page_units = units(page.body, page.body_line, page.pos.path)
         for unit in page_units:
             _check_unit(unit, known, public, problems)
     for m in project.materials:
@@ -68,4 +68,4 @@ def _check_fit(m, project, problems: Problems) -> None:
 
 
 def _pos_of(m, offset: int) -> Pos:
-    return Pos(f"docs/{m.src}", m.body_line + offset)
+    return Pos(m.pos.path, m.body_line + offset)

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from ..content import model
-from ..problems import Pos, Problems, did_you_mean
+from ..problems import FILE, Pos, Problems, did_you_mean
 from .model import Campaign, Lesson, Material, Project
 from .schema import INVALID, Ctx, RefUse, Type
-from .tables import read_table, yes
+from .tables import Row, read_table, yes
 
 BOM = b"\xef\xbb\xbf"
 
@@ -62,10 +63,10 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     try:
         raw = path.read_bytes()
     except OSError as e:
-        problems.error(Pos(shown), f"无法读取文件：{e.strerror}")
+        problems.error(Pos(shown), f"无法读取文件：{e.strerror}", FILE)
         return None
     if raw.startswith(BOM):
-        problems.error(Pos(shown), "文件开头有 BOM 标记；请用编辑器另存为“UTF-8（无 BOM）”")
+        problems.error(Pos(shown), "文件开头有 BOM 标记；请用编辑器另存为“UTF-8（无 BOM）”", FILE)
         return None
     try:
         text = raw.decode("utf-8")
@@ -73,10 +74,10 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
         line = raw.count(b"\n", 0, e.start) + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         problems.error(Pos(shown, line, col),
-                       "文件不是 UTF-8 编码（可能是 GBK）；请用编辑器另存为“UTF-8（无 BOM）”")
+                       "文件不是 UTF-8 编码（可能是 GBK）；请用编辑器另存为“UTF-8（无 BOM）”", FILE)
         return None
     if not text.strip():
-        problems.error(Pos(shown), "文件是空的")
+        problems.error(Pos(shown), "文件是空的", FILE)
         return None
     return text
 
@@ -98,9 +99,9 @@ def compose(text: str, ctx: Ctx):
         what = _YAML_PROBLEMS.get(e.problem or "", e.problem or "格式错误")
         if in_flow:
             what = "这里开始的 [ ] 或 { } 没有正确闭合（检查括号和逗号）"
-        ctx.problems.error(Pos(ctx.path, line + ctx.line_offset, col), f"YAML 语法错误：{what}")
+        ctx.problems.error(Pos(ctx.path, line + ctx.line_offset, col), f"YAML 语法错误：{what}", FILE)
     except yaml.YAMLError as e:  # e.g. a reader error on control characters
-        ctx.problems.error(Pos(ctx.path), f"YAML 语法错误：{e}")
+        ctx.problems.error(Pos(ctx.path), f"YAML 语法错误：{e}", FILE)
     return INVALID
 
 
@@ -182,8 +183,17 @@ def _tuples(values: dict) -> dict:
 
 
 # ---------------------------------------------------------------- the project
-def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
-    """Read and validate every file of the township at `root`.
+@dataclass(frozen=True)
+class Given:
+    """Files given as composed values instead of read from disk: a workbook being imported is
+    checked by the same checks, at its own cells, before anything is written."""
+
+    nodes: Mapping[str, yaml.Node] = field(default_factory=dict)  # "data/township.yml" → its node
+    register: tuple[list[Row], str] | None = None                  # household rows, and where they are
+
+
+def load_project(root: str | os.PathLike, given: Given = Given()) -> tuple[Project | None, Problems]:
+    """Read and validate every file of the township at `root` (or, for some, what `given` holds).
 
     Returns the Project (None when an error makes one impossible) and all problems found.
     """
@@ -191,12 +201,16 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
     problems = Problems()
     refs: list[RefUse] = []
 
-    def data_file(name: str, root_type: Type):
+    def data_file(name: str, root_type: Type, optional: bool = False):
+        shown = f"data/{name}"
+        if shown in given.nodes:
+            return check_node(given.nodes[shown], root_type, Ctx(shown, problems, refs))
         path = layout.data / name
         if not path.exists():
-            problems.error(Pos(f"data/{name}"), "缺少这个文件")
+            if not optional:
+                problems.error(Pos(shown), "缺少这个文件")
             return None
-        return load_yaml_file(path, f"data/{name}", root_type, problems, refs)
+        return load_yaml_file(path, shown, root_type, problems, refs)
 
     def shared_list(name: str, root_type: Type, key: str) -> list:
         """A list both the package and the township keep: the township's entries replace the
@@ -217,8 +231,8 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
 
     calendar = data_file("calendar.yml", model.CALENDAR_FILE)
     synonyms = _synonyms(layout, problems, refs)
-    schedule = (load_yaml_file(layout.data / "schedule.yml", "data/schedule.yml", model.SCHEDULE_FILE, problems, refs)
-                if (layout.data / "schedule.yml").exists() else None) or model.ScheduleSettings()
+    schedule = data_file("schedule.yml", model.SCHEDULE_FILE, optional=True) or model.ScheduleSettings()
+    privacy_allow = data_file("privacy.yml", model.PRIVACY_FILE, optional=True) or ()
     publicity = shared_list("publicity.yml", model.PUBLICITY_FILE, "name")
     hotlines = shared_list("hotlines.yml", model.HOTLINES_FILE, "number")
     seasons = {p.name: p for p in shared_list("seasons.yml", model.SEASONS_FILE, "name")}
@@ -234,9 +248,6 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
         if not h.pos.path.endswith(f"holidays/{h.year}.yml"):
             problems.error(h.pos, f"年份 {h.year} 与文件名不一致：应为 data/holidays/{h.year}.yml")
     region_names = _unique_names(regions, "地区", problems)
-    if township and regions and township.region not in region_names:
-        problems.error(township.pos, f"未知的农事区域「{township.region}」{did_you_mean(township.region, region_names)}"
-                                     f"（已有：{'、'.join(region_names)}，见 data/regions/）")
     _unique_names(publicity, "宣传日", problems)
 
     materials = _load_pages(layout, "materials", model.MATERIAL_META, problems, refs, _material)
@@ -250,10 +261,15 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
                         cadres=township.cadres if township else [],
                         schools=township.schools if township else [])
     ids["group-name"] = {g.name for g in groups}
-    _check_refs([r for r in refs if r.kind in ids], ids, problems)
+    ids["region"] = set(region_names)
+    # A file that could not be read at all is the root cause of every "unknown id" its ids would
+    # have answered: report it alone, first.
+    broken = {p.pos.path for p in problems.items if p.code == FILE}
+    silent = {kind for path, kinds in _DEFINES.items() if any(path in b for b in broken) for kind in kinds}
+    _check_refs([r for r in refs if r.kind in ids and r.kind not in silent], ids, problems)
     for m in materials:
         if m.group not in ids["group"]:
-            problems.error(Pos(f"docs/{m.src}"), f"资料所在文件夹「{m.group}」不是已知的分组"
+            problems.error(Pos(m.pos.path), f"资料所在文件夹「{m.group}」不是已知的分组"
                            f"{did_you_mean(m.group, ids['group'])}（分组见 data/groups.yml）")
         if m.review.status == "待审核":
             problems.warning(m.review.pos, f"资料「{m.title}」仍待审核，正式发布前请由司法所审核", "unreviewed")
@@ -270,14 +286,15 @@ def load_project(root: str | os.PathLike) -> tuple[Project | None, Problems]:
     if township:
         _check_teams(township, problems)
         _check_places(township, ids, problems)
-    households = _load_register(layout, township, problems) if township else []
+    _check_schedule(schedule, problems)
+    households = _load_register(layout, township, problems, given.register) if township else []
     if problems.errors or township is None or calendar is None:
         return None, problems
     project = Project(str(layout.root), township, tuple(groups), tuple(topics), tuple(audiences),
                       tuple(materials), tuple(lessons), tuple(campaigns), calendar,
                       tuple(regions), tuple(publicity), tuple(holiday_years),
                       tuple(r for r in refs if r.kind not in ids), synonyms, schedule, tuple(households),
-                      tuple(hotlines), tuple(seasons.values()))
+                      tuple(hotlines), tuple(seasons.values()), privacy_allow)
     return project, problems
 
 
@@ -285,15 +302,19 @@ REGISTER = "data/households.csv"
 REGISTER_COLUMNS = ("户号", "网格", "门牌")
 
 
-def _load_register(layout: Layout, township: model.Township, problems: Problems) -> list[model.Household]:
+def _load_register(layout: Layout, township: model.Township, problems: Problems,
+                   given: tuple[list[Row], str] | None = None) -> list[model.Household]:
     """The internal household register: who lives where and which households come first.
     Every bad row is reported with its line and column; the register is optional."""
-    path = layout.root / REGISTER
-    if not path.exists():
-        return []
-    rows = read_table(path, REGISTER, REGISTER_COLUMNS, problems)
-    if rows is None:
-        return []
+    if given is not None:
+        rows, shown = given
+    else:
+        path, shown = layout.root / REGISTER, REGISTER
+        if not path.exists():
+            return []
+        rows = read_table(path, REGISTER, REGISTER_COLUMNS, problems)  # type: ignore[assignment]
+        if rows is None:
+            return []
     grids = {g.id: g for v in township.villages for g in v.grids}
     grid_by_name = {g.name: g.id for g in grids.values()}
     out: list[model.Household] = []
@@ -305,25 +326,25 @@ def _load_register(layout: Layout, township: model.Township, problems: Problems)
         bad = False
         for column, value in (("户号", hid), ("网格", grid), ("门牌", door)):
             if not value:
-                problems.error(pos(REGISTER, column), f"第 {row.line} 行的「{column}」是空的")
+                problems.error(pos(shown, column), f"第 {row.line} 行的「{column}」是空的")
                 bad = True
         grid = grid_by_name.get(grid, grid)
         if grid and grid not in grids:
-            problems.error(pos(REGISTER, "网格"), f"第 {row.line} 行：未知的网格「{row.get('网格')}」"
+            problems.error(pos(shown, "网格"), f"第 {row.line} 行：未知的网格「{row.get('网格')}」"
                            f"{did_you_mean(grid, list(grids) + list(grid_by_name))}（网格见 data/township.yml）")
             bad = True
         if hid in seen:
-            problems.error(pos(REGISTER, "户号"), f"第 {row.line} 行：户号「{hid}」重复，已在第 {seen[hid]} 行出现")
+            problems.error(pos(shown, "户号"), f"第 {row.line} 行：户号「{hid}」重复，已在第 {seen[hid]} 行出现")
             bad = True
         if door and (grid, door) in doors:
-            problems.error(pos(REGISTER, "门牌"), f"第 {row.line} 行：同一网格的门牌「{door}」重复，"
+            problems.error(pos(shown, "门牌"), f"第 {row.line} 行：同一网格的门牌「{door}」重复，"
                            f"已在第 {doors[(grid, door)]} 行出现")
             bad = True
         flags = []
         for flag in model.HOUSEHOLD_FLAGS:
             answer = yes(row.get(flag))
             if answer is None:
-                problems.error(pos(REGISTER, flag), f"第 {row.line} 行的「{flag}」应填 是 或 否（或留空），"
+                problems.error(pos(shown, flag), f"第 {row.line} 行的「{flag}」应填 是 或 否（或留空），"
                                f"实际为「{row.get(flag)}」")
                 bad = True
             elif answer:
@@ -332,7 +353,7 @@ def _load_register(layout: Layout, township: model.Township, problems: Problems)
         doors.setdefault((grid, door), row.line)
         if not bad:
             out.append(model.Household(hid, grid, door, row.get("户主"), row.get("电话"), tuple(flags),
-                                       pos(REGISTER)))
+                                       pos(shown)))
     counts = Counter(h.grid for h in out)
     for grid_id, n in counts.items():
         if n != grids[grid_id].households:
@@ -475,10 +496,16 @@ def _check_unique(problems: Problems, **kinds) -> dict[str, set[str]]:
     return ids
 
 
+# Which file defines which kinds of id (for silencing the consequences of a file that cannot be read).
+_DEFINES = {"data/township.yml": ("village", "cadre", "grid", "school"), "data/topics.yml": ("topic",),
+            "data/audiences.yml": ("audience",), "data/groups.yml": ("group", "group-name"),
+            "data/regions": ("region",)}
+
 _REF_NAMES = {"topic": ("主题", "data/topics.yml"), "audience": ("宣传对象", "data/audiences.yml"),
               "cadre": ("干部", "data/township.yml 的 cadres"), "village": ("村", "data/township.yml 的 villages"),
               "material": ("资料", "docs/materials/"), "school": ("学校", "data/township.yml 的 schools"),
-              "group-name": ("分组", "data/groups.yml"), "grid": ("网格", "data/township.yml 的 grids")}
+              "group-name": ("分组", "data/groups.yml"), "grid": ("网格", "data/township.yml 的 grids"),
+              "region": ("农事区域", "data/regions/（安装包里有 苏南、华北、东北、华南）")}
 
 
 def _check_refs(refs: list[RefUse], ids: dict[str, set[str]], problems: Problems) -> None:
@@ -486,8 +513,19 @@ def _check_refs(refs: list[RefUse], ids: dict[str, set[str]], problems: Problems
         known = ids.get(ref.kind, set())
         if ref.value not in known:
             name, where = _REF_NAMES[ref.kind]
-            problems.error(ref.pos, f"未知的{name}编号「{ref.value}」{did_you_mean(ref.value, known)}"
-                                    f"（{name}编号见 {where}）")
+            label = name if ref.kind == "region" else f"{name}编号"
+            problems.error(ref.pos, f"未知的{label}「{ref.value}」{did_you_mean(ref.value, known)}"
+                                    f"（{label}见 {where}）")
+
+
+def _check_schedule(schedule: model.ScheduleSettings, problems: Problems) -> None:
+    """What the schema cannot see: a time slot that ends before it starts, leave that ends before it begins."""
+    for slot in schedule.slots:
+        if slot.end <= slot.start:
+            problems.error(slot.pos, f"时段「{slot.name}」的结束时间 {slot.end} 不晚于开始时间 {slot.start}")
+    for lv in schedule.leave:
+        if lv.end < lv.start:
+            problems.error(lv.pos, f"请假的结束日期 {lv.end} 早于开始日期 {lv.start}：请检查 from 和 to 是否写反了")
 
 
 def _check_teams(township: model.Township, problems: Problems) -> None:
@@ -506,11 +544,11 @@ def _check_teams(township: model.Township, problems: Problems) -> None:
             problems.error(team.pos, f"{where}中「{team.leader}」既是党政领导又是部门负责人")
         leader = cadre.get(team.leader)
         if leader and leader.role != "党政领导":
-            problems.error(team.pos, f"{where}的 leader「{leader.name}」角色是{leader.role}，应为党政领导")
+            problems.error(team.pos, f"{where}的党政领导「{leader.name}」角色是{leader.role}，应为党政领导")
         for head_id in team.heads:
             head = cadre.get(head_id)
             if head and head.role != "部门负责人":
-                problems.error(team.pos, f"{where}的 heads 中「{head.name}」角色是{head.role}，应为部门负责人")
+                problems.error(team.pos, f"{where}的部门负责人「{head.name}」角色是{head.role}，应为部门负责人")
         for member in set(team.members):
             load[member] += 1
             teams_of[member].append(village.name)

@@ -21,7 +21,10 @@ UNITS = ("党政办", "综治办", "司法所", "派出所", "信访办", "安�
 ROLES = ("党政领导", "部门负责人", "网格员", "法律明白人", "民警", "工作人员")
 REVIEW_STATUS = ("待审核", "已审核")
 ACTIVITY_TYPES = ("入户走访", "院坝会", "村民会议", "赶集摆摊", "进企业", "进校园")
-TARGETS = ("全部农户", "重点户优先", "按比例")
+# Who a door-to-door activity is for: everyone (priority households first), only the priority
+# households, or only households of the listed kinds, in that order of priority.
+EVERYONE, PRIORITY = "全部", "重点户"
+FAMILY_DAYS = ("除夕", "初一")  # kept free on holidays unless a campaign names them
 
 
 def _pos() -> Pos:
@@ -268,12 +271,28 @@ class Lesson:
 @dataclass(frozen=True)
 class Activity:
     type: str
-    target: str = "全部农户"
-    share: int = 100            # percent of households, with target 按比例
+    target: tuple[str, ...] = (EVERYONE,)  # 全部 | 重点户 | household flags, in order of priority
+    share: int = 100            # percent of the households the target names
     visits_per_household: int = 1
     times: int = 1              # market stalls per window; meetings per village
     note: str = ""
+    weekends: bool = True       # may be planned on Saturdays and Sundays (not on 调休 workdays: those are workdays)
     pos: Pos = _pos()
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """The household kinds this activity is for, in order of priority (all of them for 全部/重点户)."""
+        return HOUSEHOLD_FLAGS if self.target[0] in (EVERYONE, PRIORITY) else self.target
+
+    @property
+    def only_flagged(self) -> bool:
+        return self.target[0] != EVERYONE
+
+    @property
+    def describe_target(self) -> str:
+        """What a cadre reads: 全部（重点户先走）, 重点户, 留守儿童、独居老人 — and the share if not all."""
+        words = {EVERYONE: "全部（重点户先走）", PRIORITY: "重点户"}.get(self.target[0]) or "、".join(self.target)
+        return words + (f"的 {self.share}%" if self.share < 100 else "")
 
 
 @dataclass(frozen=True)
@@ -302,6 +321,7 @@ class Campaign:
     partners: tuple[str, ...] = ()
     materials: tuple[str, ...] = ()  # extra materials beyond those matched by topic
     on_holidays: bool = False        # may run on statutory holidays (people are home at Spring Festival)
+    holiday_days: tuple[str, ...] = ()  # with on_holidays: also 除夕 / 初一, which stay free unless named
     pos: Pos = _pos()
 
     @property
@@ -399,20 +419,25 @@ class Leave:
 
 @dataclass(frozen=True)
 class Duty:
-    """A cadre's standing duty (值班) on certain weekdays (1 = Monday)."""
+    """A cadre's standing duty (值班) on certain weekdays (1 = Monday), all day or in some slots."""
 
     cadre: str
     weekdays: tuple[int, ...]
     reason: str = "值班"
+    slots: tuple[str, ...] = ()    # empty: the whole day
     pos: Pos = _pos()
 
 
 @dataclass(frozen=True)
 class Meeting:
-    """A meeting that takes cadres away: everyone, or those listed; all slots of the day or some."""
+    """A meeting that takes cadres away: everyone, or those listed; all slots of the day or some;
+    on one date, or again and again (每周一, 每月第一个星期三, 每月15日) between `start` and `end`."""
 
-    date: dt.date
     reason: str
+    date: dt.date | None = None
+    every: str | None = None       # 每周X | 每月第N个星期X | 每月最后一个星期X | 每月N日
+    start: dt.date | None = None   # a repeating meeting's first and last possible day
+    end: dt.date | None = None
     cadres: tuple[str, ...] = ()   # empty: the whole roster
     slots: tuple[str, ...] = ()    # empty: the whole day
     pos: Pos = _pos()
@@ -429,6 +454,7 @@ class ScheduleSettings:
     households_per_slot: int = 12
     busy_households_per_slot: int = 6
     slots_per_week: int = 4
+    role_slots_per_week: tuple[tuple[str, int], ...] = ()  # (role, slots a week) where a role differs
     leave: tuple[Leave, ...] = ()
     duty: tuple[Duty, ...] = ()
     meetings: tuple[Meeting, ...] = ()
@@ -471,6 +497,7 @@ class Project:
     households: tuple[Household, ...] = ()  # the internal register, when data/households.csv exists
     hotlines: tuple[Hotline, ...] = ()
     seasons: tuple[Period, ...] = ()   # season words of the materials (shipped, then calendar.yml's)
+    privacy_allow: tuple[str, ...] = ()  # data/privacy.yml: words the guard does not take for a household head
 
     def __post_init__(self) -> None:
         # Lookups by id, derived once (frozen: set through object.__setattr__).
@@ -516,6 +543,10 @@ class Project:
     enterprise: dict[str, Enterprise] = field(init=False, repr=False, compare=False)
     register: dict[str, list[Household]] = field(init=False, repr=False, compare=False)
 
+    def who(self, cadre_ids) -> str:
+        """A team as people read it: names joined by 、, 姓名（单位） where two share a name."""
+        return "、".join(display_name(self.cadre[c], self.township.cadres) for c in cadre_ids)
+
     def campaign_villages(self, campaign: Campaign) -> list[Village]:
         sel = campaign.villages
         if sel.all:
@@ -524,6 +555,12 @@ class Project:
             return [v for v in self.township.villages if v.id in sel.ids]
         return [v for v in self.township.villages
                 if v.rental >= sel.min_rental and v.migrants >= sel.min_migrants]
+
+
+def display_name(cadre: Cadre, roster: tuple[Cadre, ...]) -> str:
+    """A cadre as people tell them apart: the name, or 姓名（单位） when another has the same name."""
+    twins = sum(1 for c in roster if c.name == cadre.name)
+    return f"{cadre.name}（{cadre.unit}）" if twins > 1 else cadre.name
 
 
 def walking_key(door: str) -> tuple:
@@ -622,7 +659,7 @@ TOWNSHIP_FILE = Obj(fields={
     "id": Field(Id(), True, "乡镇编号"),
     "name": Field(TEXT, True, "乡镇名称"),
     "county": Field(TEXT, True, "所属县（市、区）"),
-    "region": Field(TEXT, True, "农事区域，如 苏南、华北、东北、华南"),
+    "region": Field(Ref(kind="region"), True, "农事区域，如 苏南、华北、东北、华南（见 data/regions/）"),
     "contact": Field(TEXT, True, "印在明白纸上的联系方式，如 镇司法所地址和办公时间"),
     "site_url": Field(Str(pattern=r"https?://\S+", hint="网址，如 http://192.168.1.10/"),
                       doc="网站发布地址（用于二维码）"),
@@ -683,10 +720,23 @@ LESSON_META = Obj(fields={
     "updated": Field(Date(), doc="内容最近一次实质修改的日期"),
 }, build=None, doc="法治课的头部信息")
 
+class _Target(Str):
+    def check(self, node, ctx):
+        value = super().check(node, ctx)
+        return (value,) if isinstance(value, str) else value
+
+
+TARGET: Type = OneOf(options=(
+    _Target(enum=(EVERYONE, PRIORITY)),
+    List(item=Str(enum=HOUSEHOLD_FLAGS), min_items=1, unique=True),
+))
+
 ACTIVITY = Obj(fields={
     "type": Field(Str(enum=ACTIVITY_TYPES), True, "活动形式"),
-    "target": Field(Str(enum=TARGETS), doc="覆盖要求", default="全部农户"),
-    "share": Field(Int(min=1, max=100), doc="按比例覆盖时的百分比", default=100),
+    "target": Field(TARGET, doc="走哪些户：全部（重点户先走）、重点户（只走重点户），或写出要走的重点户类别"
+                                "如 [留守儿童, 独居老人]（按先后排）", default=lambda: (EVERYONE,)),
+    "share": Field(Int(min=1, max=100), doc="只走上面这些户的百分之几（默认 100）", default=100),
+    "weekends": Field(Bool(), doc="周六周日也排（调休上班的周末算工作日）", default=True),
     "visits_per_household": Field(Int(min=1, max=4), doc="每户走访次数", default=1),
     "times": Field(Int(min=1, max=20), doc="次数：赶集摆摊每个窗口几次，院坝会每村几次", default=1),
     "note": Field(TEXT, doc="说明", default=""),
@@ -741,8 +791,13 @@ CAMPAIGN_FILE = Obj(fields={
     "avoid": Field(List(item=Ref(kind="period"), unique=True), doc="要避开的时段，如 [三夏, 三秋]"),
     "activities": Field(List(item=ACTIVITY, min_items=1), True, "活动形式"),
     "materials": Field(_ids("material"), doc="另外要带的资料编号"),
-    "on_holidays": Field(Bool(), doc="法定节假日也开展（如春节期间返乡人员在家）", default=False),
-}, build=_build(Campaign), doc="一项法治宣传活动")
+    "on_holidays": Field(OneOf(options=(Bool(), List(item=Str(enum=FAMILY_DAYS), min_items=1, unique=True))),
+                         doc="法定节假日也开展（如春节期间返乡人员在家）：true；除夕、初一也要排，写 [除夕, 初一]",
+                         default=False),
+}, build=lambda pos, **v: _build(Campaign)(pos=pos, **{
+    **v, "on_holidays": bool(v.get("on_holidays")),
+    "holiday_days": tuple(v["on_holidays"]) if isinstance(v.get("on_holidays"), list) else ()}),
+    doc="一项法治宣传活动")
 
 DAY_DOC = "日子：节气或节日名（可加减天数，如 小满+5）、月-日（如 12-01）或农历（如 腊月二十）"
 
@@ -809,6 +864,11 @@ HOLIDAYS_FILE = Obj(fields={
     "workdays": Field(List(item=Date()), doc="调休上班的日子"),
 }, build=_build(HolidayYear), doc="一年的法定节假日和调休")
 
+PRIVACY_FILE = Obj(fields={
+    "allow": Field(List(item=Str(), unique=True), doc="不算农户姓名的词：户主姓名碰巧也是常用词时（如 用电高峰），"
+                   "把网页上出现的那个词写在这里", default=list),
+}, build=lambda pos, **v: tuple(v.get("allow") or ()), doc="公开网站个人信息检查的设置")
+
 SYNONYMS_FILE = Obj(fields={
     "particles": Field(List(item=TEXT, unique=True), doc="搜索时忽略的口头语，如 怎么办、吗、呢"),
     "words": Field(Mapping(value=List(item=TEXT, min_items=1, unique=True),
@@ -835,14 +895,22 @@ SCHEDULE_FILE = Obj(fields={
     "duty": Field(List(item=Obj(fields={
         "cadre": Field(Ref(kind="cadre"), True, "干部编号"),
         "weekdays": Field(List(item=Int(min=1, max=7), min_items=1, unique=True), True, "每周几值班（1 是周一）"),
+        "slots": Field(List(item=Str(enum=("上午", "下午", "晚上")), unique=True), doc="值班的时段（不写表示全天）"),
         "reason": Field(TEXT, doc="原因", default="值班"),
     }, build=_build(Duty))), doc="每周固定值班"),
     "meetings": Field(List(item=Obj(fields={
-        "date": Field(Date(), True, "日期"),
+        "date": Field(Date(), doc="日期（开一次的会）"),
+        "every": Field(TEXT, doc="定期开的会：每周一、每月第一个星期三、每月最后一个星期五、每月15日"),
+        "from": Field(Date(), doc="定期会议从哪天起（不写：规划年度年初）"),
+        "to": Field(Date(), doc="定期会议到哪天止（不写：规划年度年底）"),
         "reason": Field(TEXT, True, "会议名称"),
         "cadres": Field(_ids("cadre"), doc="参会干部编号（不写表示全体）"),
         "slots": Field(List(item=Str(enum=("上午", "下午", "晚上")), unique=True), doc="占用的时段（不写表示全天）"),
-    }, build=_build(Meeting))), doc="会议：参会干部当天（或当时段）不排走访"),
+    }, build=lambda pos, **v: Meeting(v["reason"], v.get("date"), v.get("every"), v.get("from"), v.get("to"),
+                                     tuple(v.get("cadres") or ()), tuple(v.get("slots") or ()), pos))),
+        doc="会议：参会干部当天（或当时段）不排走访；定期的会写 every"),
+    "role_slots_per_week": Field(Mapping(value=Int(min=1, max=21), build=lambda key, value, pos: (key, value)),
+                                 doc="某类人员每周的时段上限与 slots_per_week 不同时写，如 {网格员: 8}", default=list),
 }, build=_build(ScheduleSettings), doc="走村入户排班设置")
 
 SEASONS_FILE = List(item=PERIOD)
@@ -871,5 +939,6 @@ SCHEMAS = {  # file kind → (root type, title) for JSON Schema generation
     "publicity": (PUBLICITY_FILE, "宣传日（data/publicity.yml）"),
     "holidays": (HOLIDAYS_FILE, "法定节假日（data/holidays/<年份>.yml）"),
     "synonyms": (SYNONYMS_FILE, "村民说法对照（data/synonyms.yml）"),
+    "privacy": (PRIVACY_FILE, "公开网站个人信息检查（data/privacy.yml）"),
     "schedule": (SCHEDULE_FILE, "走访排班设置（data/schedule.yml）"),
 }

@@ -5,8 +5,10 @@ Looked for, in every source file that feeds the site and in every file of a publ
 - mainland mobile numbers (1[3-9] + 9 digits, also written with spaces or dashes), except a cadre's
   line that the roster marks `phone_public: true`;
 - household heads' names and house numbers (门牌) from the register data/households.csv.
-A register name that is also a cadre's name is not looked for (cadres are public officials), and
-`wanjia check` says so. Findings are shown masked: the guard must not spread what it found.
+A name counts where it stands as a word (jieba's segmentation): 高峰 the household head, not the
+高峰 of 高峰期. A register name that is also a cadre's name is not looked for (cadres are public
+officials), and `wanjia check` says so; words listed in data/privacy.yml (allow) are not taken for a
+name. Findings are shown masked: the guard must not spread what it found.
 """
 from __future__ import annotations
 
@@ -53,7 +55,23 @@ class Finding:
     masked: str
 
     def message(self) -> str:
-        return f"发现{self.what}「{self.masked}」：公开网站不能有农户个人信息"
+        hint = ("；如果这里不是指这位户主（而是字面相同的词，如“用电高峰”），把网页上的这个词写进 "
+                "data/privacy.yml 的 allow 列表") if self.what == "农户姓名" else ""
+        return f"发现{self.what}「{self.masked}」：公开网站不能有农户个人信息{hint}"
+
+
+def _stands_alone(text: str, start: int, end: int, cache: Path) -> bool:
+    """Whether text[start:end] is a word of its sentence, not part of a longer one (高峰期)."""
+    from .. import quiet_jieba
+
+    jieba = quiet_jieba(cache)
+    left = max(0, start - 8)
+    cuts, at = set(), left
+    for token in jieba.cut(text[left:end + 8], HMM=True):
+        cuts.add(at)
+        at += len(token)
+    cuts.add(at)
+    return start in cuts and end in cuts
 
 
 class Guard:
@@ -64,8 +82,10 @@ class Guard:
                                if c.phone and (c.phone_public or roster)}
         heads = {h.head for h in project.households if len(h.head) >= 2}
         self.shared_names = sorted(heads & cadre_names)
-        words = [(n, "农户姓名") for n in heads - cadre_names] + [(h.door, "门牌") for h in project.households
-                                                                  if len(h.door) >= 4]
+        self.allow = tuple(project.privacy_allow)
+        self.cache = Path(project.root) / ".cache" / "wanjia"
+        words = [(n, "农户姓名") for n in heads - cadre_names - set(self.allow)] + [
+            (h.door, "门牌") for h in project.households if len(h.door) >= 4]
         self.kind = dict(words)
         names = sorted(self.kind, key=len, reverse=True)
         self.words = re.compile("|".join(map(re.escape, names))) if names else None
@@ -85,8 +105,21 @@ class Guard:
                 out.append(Finding(*where(m.start()), "手机号", _mask(re.sub(r"\D", "", m.group()))))
         if self.words is not None:
             for m in self.words.finditer(text):
-                out.append(Finding(*where(m.start()), self.kind[m.group()], _mask(m.group())))
+                what = self.kind[m.group()]
+                if what == "农户姓名" and (self._allowed(text, m.start(), m.group())
+                                          or not _stands_alone(text, m.start(), m.end(), self.cache)):
+                    continue
+                out.append(Finding(*where(m.start()), what, _mask(m.group())))
         return sorted(out, key=lambda f: (f.line, f.col))
+
+
+    def _allowed(self, text: str, start: int, name: str) -> bool:
+        """Inside a phrase of the allow-list (用电高峰 allows the 高峰 in it)."""
+        for phrase in self.allow:
+            k = phrase.find(name)
+            if k >= 0 and text.startswith(phrase, start - k):
+                return True
+        return False
 
 
 def check_sources(project, problems: Problems) -> None:

@@ -33,7 +33,7 @@ _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 
 
 def check_material(m: Material, problems: Problems) -> None:
-    path = f"docs/{m.src}"
+    path = m.pos.path
     first_body_line = m.body_line
     explained: set[str] = set()
     seen: dict[str, int] = {}

@@ -32,6 +32,15 @@ class RefUse:
     pos: Pos
 
 
+class CellMark(yaml.Mark):
+    """The place of a node that did not come from a YAML file (a spreadsheet cell, say): its own
+    path, and the words a person knows the value by (a column header) for the messages."""
+
+    def __init__(self, pos: Pos, label: str | None = None):
+        super().__init__(pos.path, 0, pos.line - 1, pos.col - 1, None, None)  # type: ignore[arg-type]
+        self.label = label
+
+
 @dataclass
 class Ctx:
     path: str
@@ -42,6 +51,8 @@ class Ctx:
 
     def pos(self, node: yaml.Node) -> Pos:
         mark = node.start_mark
+        if isinstance(mark, CellMark):
+            return Pos(mark.name, mark.line + 1, mark.column + 1)
         return Pos(self.path, mark.line + 1 + self.line_offset, mark.column + 1)
 
     def where(self) -> str:
@@ -51,7 +62,8 @@ class Ctx:
         return f"「{out}」" if out else "文件"
 
     def error(self, node: yaml.Node, message: str) -> None:
-        self.problems.error(self.pos(node), f"{self.where()}{message}")
+        label = getattr(node.start_mark, "label", None)
+        self.problems.error(self.pos(node), f"{self.where() if label is None else f'「{label}」'}{message}")
 
 
 def found(node: yaml.Node) -> str:
@@ -186,15 +198,26 @@ class Bool(Type):
         return {"type": "boolean"}
 
 
+def _why_no_such_day(year: int, month: int, day: int) -> str:
+    import calendar
+
+    if not 1 <= month <= 12:
+        return f"没有 {month} 月"
+    return f"{year} 年 {month} 月没有 {day} 日（只有 {calendar.monthrange(year, month)[1]} 天）"
+
+
 class Date(Type):
     label = "日期（如 2027-01-15）"
 
     def check(self, node, ctx):
         if isinstance(node, yaml.ScalarNode) and node.tag in (_TAG + "timestamp", _TAG + "str"):
+            text = node.value.strip()
             try:
-                return dt.date.fromisoformat(node.value.strip())
+                return dt.date.fromisoformat(text)
             except ValueError:
-                pass
+                if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+                    ctx.error(node, f"的日期「{text}」不存在：{_why_no_such_day(int(m[1]), int(m[2]), int(m[3]))}")
+                    return INVALID
         return self.wrong(node, ctx)
 
     def json(self, ids):

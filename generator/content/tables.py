@@ -149,14 +149,25 @@ def _text_cell(sheet, value: str):
     return cell
 
 
-def xlsx_bytes(sheets: dict[str, tuple[tuple, list]], year: int) -> bytes:
-    """A workbook of sheets (name → header, rows): bold frozen header, filters, sensible widths.
+@dataclass(frozen=True)
+class Entry:
+    """How a sheet's columns take new entries in Excel: which stay text as typed (phone numbers,
+    ids, 户号 with leading zeros, dates typed as text), and which offer a drop-down list."""
+
+    text: tuple[int, ...] = ()                           # 0-based columns formatted as text (@)
+    choices: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (column, the values offered)
+
+
+def xlsx_bytes(sheets: dict[str, tuple[tuple, list]], year: int, entry: dict[str, Entry] | None = None) -> bytes:
+    """A workbook of sheets (name → header, rows): bold frozen header, filters, sensible widths,
+    and (`entry`) text columns and drop-down lists for what people type in later.
     Written in openpyxl's streaming mode (a county's 66,000 visits), with timestamps fixed so that
     the same plan gives the same file byte for byte."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = openpyxl.Workbook(write_only=True)
     stamp = dt.datetime(year, 1, 1)
@@ -170,6 +181,14 @@ def xlsx_bytes(sheets: dict[str, tuple[tuple, list]], year: int) -> bytes:
                 widths[i] = min(40, max(widths[i], len(str(value)) * 2 if isinstance(value, str) else 8))
         for i, w in enumerate(widths, 1):
             sheet.column_dimensions[get_column_letter(i)].width = w
+        how = (entry or {}).get(name, Entry())
+        for i in how.text:
+            sheet.column_dimensions[get_column_letter(i + 1)].number_format = "@"
+        for i, values in how.choices:
+            letter = get_column_letter(i + 1)
+            offer = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+            offer.add(f"{letter}2:{letter}{max(1000, len(rows) + 200)}")
+            sheet.data_validations.append(offer)
         sheet.freeze_panes = "A2"
         if rows:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"

@@ -19,7 +19,7 @@ from borax.calendars.festivals2 import LunarFestival
 from borax.calendars.lunardate import TERMS_CN, LunarDate, TermUtils
 
 from ..content.model import Period, Project
-from ..problems import Pos, Problems, did_you_mean
+from ..problems import ARGUMENT, Pos, Problems, did_you_mean
 
 TERMS = tuple(TERMS_CN)  # 小寒 … 冬至, in calendar order
 _LUNAR_FESTIVALS = {"春节": (1, 1), "元宵": (1, 15), "龙抬头": (2, 2), "端午": (5, 5), "七夕": (7, 7),
@@ -36,6 +36,8 @@ _DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
 _LUNAR = re.compile(r"(?:农历)?(闰)?(正|一|二|三|四|五|六|七|八|九|十一|十二|十|冬|腊)月"
                     r"(初[一二三四五六七八九十]|十[一二三四五六七八九]?|二十|廿[一二三四五六七八九]|"
                     r"二十[一二三四五六七八九]|三十)")
+_MONTH_NAMES = {1: "正", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十",
+                11: "冬", 12: "腊"}
 _OFFSET = re.compile(r"(.+?)\s*([+-])\s*(\d{1,3})(?:天)?")
 _MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
 
@@ -95,6 +97,43 @@ ALL_YEAR = "全年"          # a material for any time of year
 SEASON_BEFORE, SEASON_AFTER = 14, 3  # a season named by a day: the fortnight before it, a few days after
 
 
+_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_ORDINAL = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_EVERY = re.compile(r"每周([一二三四五六日天])|每月(?:第([一二三四1-4])个|(最后一)个)(?:星期|周)([一二三四五六日天])"
+                    r"|每月(\d{1,2})[日号]")
+
+
+def repeat_dates(every: str, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The days from `start` to `end` a repeating meeting is held: 每周一, 每月第一个星期三,
+    每月最后一个星期五, 每月15日. Raises DayError for another wording."""
+    m = _EVERY.fullmatch(every.strip())
+    if not m:
+        raise DayError(f"看不懂「{every}」：请写 每周一、每月第一个星期三、每月最后一个星期五 或 每月15日")
+    weekly, nth, last, weekday, day_of_month = m.groups()
+    out = []
+    for d in Span(start, end).dates():
+        if weekly:
+            hit = d.weekday() == _WEEKDAY[weekly]
+        elif day_of_month:
+            hit = d.day == int(day_of_month)
+        elif last:
+            hit = d.weekday() == _WEEKDAY[weekday] and (d + dt.timedelta(days=7)).month != d.month
+        else:
+            hit = d.weekday() == _WEEKDAY[weekday] and (d.day - 1) // 7 + 1 == _ORDINAL[nth]
+        if hit:
+            out.append(d)
+    return out
+
+
+def meeting_days(meeting, year: int) -> list[dt.date]:
+    """The days of a meeting within `year`: its date, or every day it repeats on."""
+    if meeting.date is not None:
+        return [meeting.date] if meeting.date.year == year else []
+    start = max(meeting.start or dt.date(year, 1, 1), dt.date(year, 1, 1))
+    end = min(meeting.end or dt.date(year, 12, 31), dt.date(year, 12, 31))
+    return repeat_dates(meeting.every, start, end) if meeting.every and start <= end else []
+
+
 def month_span(year: int, month: int) -> Span:
     """The whole of a month."""
     return Span(dt.date(year, month, 1), dt.date(year, month, _stdlib_calendar.monthrange(year, month)[1]))
@@ -144,13 +183,25 @@ def term_date(year: int, name: str) -> dt.date:
 
 @cache
 def lunar_to_solar(lunar_year: int, month: int, day: int) -> dt.date | None:
-    """The solar date of a lunar day; day 30 of a 29-day month means the month's last day."""
-    for d in (day, day - 1) if day == 30 else (day,):
-        try:
-            return LunarDate(lunar_year, month, d).to_solar_date()
-        except (ValueError, IndexError, KeyError):
-            continue
-    return None
+    """The solar date of a lunar day, or None when that lunar year has no such day (a 29-day month
+    has no 三十: the day is not taken to mean the month's last, which is 除夕 for 腊月)."""
+    try:
+        return LunarDate(lunar_year, month, day).to_solar_date()
+    except (ValueError, IndexError, KeyError):
+        return None
+
+
+def missing_lunar_days(day: Day, year: int) -> list[str]:
+    """The lunar 三十 a day expression names in months that have only 29 days, where that day would
+    fall in solar `year` — so a campaign meant for 腊月三十 is not quietly planned on another day."""
+    if day.kind != "lunar" or day.day != 30:
+        return []
+    out = []
+    for lunar_year in (year - 1, year):
+        last = lunar_to_solar(lunar_year, day.month, 29) if 1900 <= lunar_year <= 2100 else None
+        if last is not None and last.year == year and lunar_to_solar(lunar_year, day.month, 30) is None:
+            out.append(f"农历 {lunar_year} 年的{_MONTH_NAMES[day.month]}月只有二十九天，没有三十")
+    return out
 
 
 @cache
@@ -381,6 +432,17 @@ class Almanac:
         months = window.get("months") or []
         return merge([month_span(year, m) for m in months])
 
+    def missing_days(self, window: dict, year: int) -> list[str]:
+        """What in a window expression names a day `year` does not have (see missing_lunar_days)."""
+        out = []
+        for key in ("around", "from", "to"):
+            if window.get(key):
+                try:
+                    out += [f"「{window[key]}」：{why}" for why in missing_lunar_days(self.parse_day(window[key]), year)]
+                except DayError:
+                    continue  # reported where the window is checked
+        return out
+
     def campaign_windows(self, campaign, year: int) -> list[Span]:
         spans = merge([s for w in campaign.when for s in self.resolve_window(w, year)])
         holes = [s for name in campaign.avoid for s in self.period_spans(name, year)]
@@ -422,8 +484,10 @@ class Almanac:
             return holidays, workdays, "chinese-calendar（国务院办公厅放假通知）", []
         filed = self.project.holiday_year.get(year)
         if filed is None:
-            return {}, set(), "", [f"没有 {year} 年的法定节假日数据：请按国务院办公厅的放假通知新建 "
-                                   f"data/holidays/{year}.yml（格式见 data/holidays/ 下已有的文件）"]
+            days = provisional_holidays(year)
+            return days, set(), PROVISIONAL_SOURCE, [
+                f"还没有 {year} 年的放假通知：先按《全国年节及纪念日放假办法》第二条排了法定节日当天（共 {len(days)} 天），"
+                f"没有调休和连休；国务院办公厅发布通知后，请新建 data/holidays/{year}.yml 写上放假和调休的日子"]
         for r in filed.holidays:
             for d in Span(r.start, r.end).dates():
                 holidays[d] = r.name
@@ -432,13 +496,36 @@ class Almanac:
         return holidays, set(filed.workdays), filed.source, notes
 
 
+PROVISIONAL_SOURCE = "《全国年节及纪念日放假办法》（2024-11-10 修订）第二条（暂定，没有调休）"
+
+
+def provisional_holidays(year: int) -> dict[dt.date, str]:
+    """The statutory festival days of 全国年节及纪念日放假办法 (2024-11-10) 第二条 — 元旦 1 天, 春节 4 天
+    (除夕、正月初一至初三), 清明 1 天, 劳动节 2 天 (5 月 1 日、2 日), 端午 1 天, 中秋 1 天, 国庆 3 天 —
+    for a year whose notice (with its 调休) is not out yet."""
+    out: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    for lunar_year in (year - 1, year):
+        eve = new_years_eve(lunar_year)
+        days = [eve] if eve else []
+        days += [d for k in (1, 2, 3) if (d := lunar_to_solar(lunar_year + 1, 1, k))]
+        out.update({d: "春节" for d in days if d.year == year})
+    out[term_date(year, "清明")] = "清明节"
+    out.update({dt.date(year, 5, 1): "劳动节", dt.date(year, 5, 2): "劳动节"})
+    for name, (month, day) in (("端午节", (5, 5)), ("中秋节", (8, 15))):
+        d = lunar_to_solar(year, month, day)
+        if d:
+            out[d] = name
+    out.update({dt.date(year, 10, k): "国庆节" for k in (1, 2, 3)})
+    return dict(sorted(out.items()))
+
+
 # ---------------------------------------------------------------- checking the files' calendar words
 def check(project: Project, problems: Problems, region: str | None = None) -> Almanac:
     """Check every day expression, period name and window in the township's files, at its place,
     against the township's own region; return the almanac of `region` (a what-if view) or of it."""
     if region is not None and region not in project.region:
-        problems.error(project.township.pos, f"未知的农事区域「{region}」{did_you_mean(region, project.region)}"
-                                             f"（已有：{'、'.join(project.region)}）")
+        problems.error(ARGUMENT, f"参数 --region：未知的农事区域「{region}」{did_you_mean(region, project.region)}"
+                                 f"（已有：{'、'.join(project.region)}）")
     almanac = Almanac(project)
     periods = set(almanac.period_names())
     for ref in project.deferred_refs:
@@ -464,6 +551,14 @@ def check(project: Project, problems: Problems, region: str | None = None) -> Al
                 almanac.season_spans(word, project.calendar.year)
             except DayError as e:
                 problems.error(m.pos, f"资料「{m.title}」的时节（seasons）：{e}")
+    for meeting in project.schedule.meetings:
+        if (meeting.date is None) == (meeting.every is None):
+            problems.error(meeting.pos, f"会议「{meeting.reason}」应写 date（开一次）或 every（定期开）中的一个")
+        elif meeting.every:
+            try:
+                repeat_dates(meeting.every, dt.date(2000, 1, 1), dt.date(2000, 1, 1))
+            except DayError as e:
+                problems.error(meeting.pos, f"会议「{meeting.reason}」的 every：{e}")
     for p in project.publicity:
         forms = sum(bool(x) for x in (p.on, p.start or p.end, p.months))
         if forms != 1 or bool(p.start) != bool(p.end):

@@ -190,12 +190,12 @@ def _signs(records: list[Record], project) -> list[str]:
             run = run + [cur] if _minutes(cur.time) - _minutes(prev.time) < QUICK_MINUTES else [cur]
             longest = max(longest, run, key=len)
         if len(longest) >= QUICK_RUN:
-            who = "、".join(project.cadre[c].name for c in cadres)
+            who = project.who(cadres)
             out.append(f"{who} {day:%m-%d} {longest[0].time}—{longest[-1].time} 记了 {len(longest)} 户，"
                        f"每户不到 {QUICK_MINUTES} 分钟：请核实是否真的入户")
         late = [r for r in rs if _minutes(r.time) < 7 * 60 or _minutes(r.time) > 21 * 60 + 30]
         if late:
-            who = "、".join(project.cadre[c].name for c in cadres)
+            who = project.who(cadres)
             out.append(f"{who} {day:%m-%d} 有 {len(late)} 条记录的时间在 21:30 以后或 7:00 以前（如 {late[0].time}）")
     per_cadre: dict[str, list[Record]] = defaultdict(list)
     for r in records:
@@ -203,12 +203,12 @@ def _signs(records: list[Record], project) -> list[str]:
             per_cadre[c].append(r)
     for c, rs in sorted(per_cadre.items()):
         if len(rs) >= FULL_CONTACT_MIN and all(r.reached for r in rs):
-            out.append(f"{project.cadre[c].name}的 {len(rs)} 条记录全部是“已走访”，没有一户不在家：请抽查核实")
+            out.append(f"{project.who([c])}的 {len(rs)} 条记录全部是“已走访”，没有一户不在家：请抽查核实")
     leave = project.schedule.leave
     for r in records:
         for lv in leave:
             if lv.cadre in r.cadres and lv.start <= r.date <= lv.end:
-                out.append(f"{project.cadre[lv.cadre].name} {r.date:%m-%d} {lv.reason}，却有他/她的走访记录（{r.pos}）")
+                out.append(f"{project.who([lv.cadre])} {r.date:%m-%d} {lv.reason}，却有他/她的走访记录（{r.pos}）")
                 break
     return out
 

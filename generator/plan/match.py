@@ -49,11 +49,17 @@ def plan_year(project: Project, almanac: Almanac, number: int, problems: Problem
     for note in cal.notes:
         problems.warning(project.calendar.pos, note)
     matched = match(project, almanac, number, problems)
-    schools = school_plans(project, almanac, number)
+    schools = school_lessons(project, almanac, number)
     for school in project.township.schools:
         if len(schools[school.id]) < MIN_PERIODS:
             problems.warning(school.pos, f"{school.name} {number} 年只排到 {len(schools[school.id])} 节法治课，"
                                          "不足每年 4 课时：请补充该学段的课程或检查校历")
+        for stage in school.stages:
+            used = sum(1 for s in schools[school.id] if s.stage == stage)
+            have = sum(1 for le in project.lessons if le.stage == stage)
+            if used and have < 2 * used:
+                problems.warning(school.pos, f"{school.name}的{stage}每年要上 {used} 节法治课，课程只有 {have} 节："
+                                             "连续两年会有重复，请补充这个学段的课程")
     return PlanYear(number, cal, tuple(matched), schools, season_stretches(project, almanac, number))
 
 
@@ -81,6 +87,10 @@ def match(project: Project, almanac: Almanac, year: int, problems: Problems) -> 
     cal = almanac.year(year)
     out = []
     for campaign in project.campaigns:
+        for w in campaign.when:
+            for why in almanac.missing_days(w, year):
+                problems.error(w["pos"], f"活动「{campaign.title}」{year} 年的时间窗口{why}；"
+                                         "要写腊月最后一天请写 除夕，或改成 腊月二十九")
         windows = almanac.campaign_windows(campaign, year)
         _warn_timing(campaign, windows, cal, almanac, year, problems)
         out.append(Matched(campaign, tuple(windows), materials_for(campaign, project), lessons_for(campaign, project)))
@@ -160,11 +170,14 @@ def in_season(stretches: tuple[SeasonStretch, ...], project: Project, audiences:
 # ---------------------------------------------------------------- school lessons (法治副校长)
 @dataclass(frozen=True)
 class SchoolLesson:
+    """A lesson a school should have in the year: its occasion, the first day it may be given,
+    and which lesson. The planner gives it a day (schedule.py), clear of the 法治副校长's other work."""
+
     school: str
-    date: dt.date
+    occasion: str
+    earliest: dt.date
     stage: str
     lesson: Lesson
-    occasion: str
 
 
 # Occasions a rule-of-law lesson is usually given, most important first, with the topics that suit them.
@@ -179,12 +192,12 @@ OCCASIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 MIN_PERIODS = 4  # 《中小学法治副校长聘任与管理办法》: at least 4 课时 a year in each school
 
 
-def school_plans(project: Project, almanac: Almanac, year: int) -> dict[str, tuple[SchoolLesson, ...]]:
-    """Each school's year of rule-of-law lessons: at least four, on school days in term time and
-    outside exam weeks, on the occasions that matter most, each lesson matched to the school's
-    stages and the occasion; a vice principal serving two schools is never booked twice a day."""
+def school_lessons(project: Project, almanac: Almanac, year: int) -> dict[str, tuple[SchoolLesson, ...]]:
+    """Each school's lessons of the year: at least four, on the occasions that matter most, the
+    school's stages taking turns. Lessons rotate year by year (each stage's lessons in a fixed order,
+    this year's share starting where last year's ended), so no lesson comes back within two years
+    while a stage has at least twice as many lessons as it uses in a year."""
     cal = almanac.year(year)
-    school_day = cal.is_school_day
     first_of_year = dt.date(year, 1, 1)
 
     def occasion_day(expr: str) -> dt.date | None:
@@ -197,29 +210,24 @@ def school_plans(project: Project, almanac: Almanac, year: int) -> dict[str, tup
             starts = [s.start for s in cal.publicity if s.name == name]
         return starts[0] + dt.timedelta(days=offset) if starts else None
 
-    booked: set[tuple[str, dt.date]] = set()
     plans: dict[str, tuple[SchoolLesson, ...]] = {}
     for school in project.township.schools:
         wanted = max(MIN_PERIODS, 2 * len(school.stages))
-        chosen: list[tuple[dt.date, str, tuple[str, ...]]] = []
-        for name, expr, topics in OCCASIONS:
-            start = occasion_day(expr)
-            day = next((start + dt.timedelta(days=k) for k in range(15) if start
-                        and school_day(start + dt.timedelta(days=k))
-                        and (school.vice_principal, start + dt.timedelta(days=k)) not in booked), None)
-            if day is not None and len(chosen) < wanted:
-                chosen.append((day, name, topics))
-                booked.add((school.vice_principal, day))
-        used: set[str] = set()
-        plan = []
-        for i, (day, name, topics) in enumerate(sorted(chosen)):
-            stage = school.stages[i % len(school.stages)]
-            pool = [le for le in project.lessons if le.stage == stage]
+        occasions = [(name, day, topics) for name, expr, topics in OCCASIONS if (day := occasion_day(expr))][:wanted]
+        occasions.sort(key=lambda o: o[1])
+        stages = [school.stages[i % len(school.stages)] for i in range(len(occasions))]
+        chosen: list[SchoolLesson] = []
+        for stage in dict.fromkeys(stages):
+            mine = [o for o, s in zip(occasions, stages, strict=True) if s == stage]
+            pool = sorted((le for le in project.lessons if le.stage == stage), key=lambda le: le.id)
             if not pool:
                 continue
-            fresh = [le for le in pool if le.id not in used] or pool
-            lesson = next((le for le in fresh if set(le.topics) & set(topics)), fresh[0])
-            used.add(lesson.id)
-            plan.append(SchoolLesson(school.id, day, stage, lesson, name))
-        plans[school.id] = tuple(plan)
+            k = len(mine)
+            share = [pool[(year * k + j) % len(pool)] for j in range(min(k, len(pool)))]
+            for name, day, topics in mine:  # each occasion takes the best-fitting lesson of the share
+                lesson = max(share, key=lambda le: len(set(le.topics) & set(topics))) if share else pool[0]
+                if share:
+                    share.remove(lesson)
+                chosen.append(SchoolLesson(school.id, name, day, stage, lesson))
+        plans[school.id] = tuple(sorted(chosen, key=lambda s: s.earliest))
     return plans

@@ -220,7 +220,7 @@ def _cells(r: Record, project) -> dict[str, str]:
             "网格": project.grid[r.grid][1].name, "户号": r.household, "门牌": r.door, "户主": r.head,
             "走访结果": r.outcome, "讲解主题": "、".join(project.topic[t].name for t in r.topics),
             "发放资料": "、".join(r.materials), "问题类别": "、".join(r.problems), "问题说明": r.note,
-            "需跟进": "是" if r.follow_up else "否", "干部": "、".join(project.cadre[c].name for c in r.cadres),
+            "需跟进": "是" if r.follow_up else "否", "干部": project.who(r.cadres),
             "走访编号": r.visit}
 
 

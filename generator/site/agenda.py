@@ -7,21 +7,18 @@ The public pages carry counts, never households: the household lists exist only 
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
-from html import escape
-
 from collections.abc import Sequence
+from html import escape
 
 from ..content.model import RECORD_COLUMNS, Project
 from ..content.tables import csv_bytes, xlsx_bytes
-from ..plan.schedule import Visit
+from ..plan.schedule import LESSON, Visit
 from . import ics
 from .inputs import Outreach, ScheduleSections
 from .templates import render
-from .text import WEEKDAYS, frontmatter, law_of_this_work, link, md, span_text
+from .text import WEEKDAYS, frontmatter, law_of_this_work, link, md, percent, span_text
 
 MATERIALS_PER_VISIT = 2  # what a cadre carries: the campaign's two best-matched 明白纸
 
@@ -83,10 +80,17 @@ def _where(v, project: Project) -> str:
 def _what(here: str, v, project: Project) -> str:
     if v.kind == "入户走访":
         return f"入户 {v.households} 户" + (f"（重点户 {v.priority}）" if v.priority else "")
-    if v.kind == "进校园" and v.lesson:
+    if v.kind in ("进校园", LESSON) and v.lesson:
         lesson = project.lesson[v.lesson]
-        return f"进校园：[{escape(lesson.title)}]({link(here, lesson.src)})"
+        return f"{v.kind}：[{escape(lesson.title)}]({link(here, lesson.src)})"
     return v.kind
+
+
+def _purpose(v, project: Project) -> tuple[str, str]:
+    """What a visit is for, as (title, page): its campaign, or the school of a 法治课."""
+    if v.campaign:
+        return project.campaign[v.campaign].title, f"campaigns/{v.campaign}.md"
+    return f"{v.place}年度法治课", f"schools/{v.school}.md"
 
 
 def visit_item(here: str, v, project, me: str | None = None, show_village: bool = True) -> str:
@@ -98,11 +102,11 @@ def visit_item(here: str, v, project, me: str | None = None, show_village: bool 
         where = f"[{escape(village.name)}]({link(here, f'villages/{village.id}.md')})" + (f" · {escape(spot)}" if spot else "")
     else:
         where = escape(v.place)
-    others = [project.cadre[c].name for c in v.members if c != me]
-    campaign = project.campaign[v.campaign]
+    others = [c for c in v.members if c != me]
+    title, page = _purpose(v, project)
     return (f"- **{v.slot.name} {v.slot.start}—{v.slot.end}**　{where} · {_what(here, v, project)}  \n"
-            f"  {'同行' if me else '人员'}：{escape('、'.join(others)) or '—'}　"
-            f"[{escape(campaign.title)}]({link(here, f'campaigns/{campaign.id}.md')})\n")
+            f"  {'同行' if me else '人员'}：{escape(project.who(others)) or '—'}　"
+            f"[{escape(title)}]({link(here, page)})\n")
 
 
 def _carry_block(here: str, visits, project, carry) -> str:
@@ -155,7 +159,7 @@ def campaign_schedule(matched, outreach, visits, row: dict) -> str:
     planned = row.get("households", 0)
     wanted = planned + row.get("left", 0)
     out = [f"\n## {plan.year} 年走访安排\n\n共 {len(visits)} 次"
-           + (f"，入户 {planned}/{wanted} 户（{planned * 100 // wanted}%），其中重点户 {row.get('priority', 0)} 户"
+           + (f"，入户 {planned}/{wanted} 户（{percent(planned, wanted)}），其中重点户 {row.get('priority', 0)} 户"
               if wanted else "") + "。\n\n"]
     gatherings = [v for v in visits if v.kind != "入户走访"]
     if gatherings:
@@ -244,8 +248,8 @@ def plan_ics(outreach: Outreach, visits: Sequence[Visit], name: str) -> bytes:
 
     def event(v: Visit) -> ics.Event:
         where = _where(v, project).replace(" · ", "")
-        who = "、".join(project.cadre[c].name for c in v.members)
-        detail = f"{project.campaign[v.campaign].title}；" + (f"{v.households} 户；" if v.households else "") + who
+        who = project.who(v.members)
+        detail = f"{_purpose(v, project)[0]}；" + (f"{v.households} 户；" if v.households else "") + who
         start, end = (dt.datetime.combine(v.date, dt.time.fromisoformat(t)) for t in (v.slot.start, v.slot.end))
         return ics.Event(f"{v.uid}@{project.township.id}.wanjia", f"{v.kind}：{where}", start, end, where, detail)
 
@@ -263,7 +267,8 @@ def _agenda_rows(outreach):
         place = project.grid[v.grid][1].name if v.grid else (v.place or "全村")
         yield (v.date.isoformat(), f"周{WEEKDAYS[v.date.weekday()]}", v.slot.name, v.slot.start, v.slot.end,
                village.name if village else "", place, v.kind, v.households, v.priority,
-               "、".join(project.cadre[c].name for c in v.members), project.campaign[v.campaign].title, v.uid)
+               project.who(v.members),
+               _purpose(v, project)[0], v.uid)
 
 
 def agenda_csv(outreach) -> bytes:
@@ -373,7 +378,7 @@ def walk_sheets(matched, village, visits, outreach: Outreach) -> str:
         rows = [{"door": h.door, "head": h.head, "flags": "、".join(h.flags)} if h else {"door": "", "head": "", "flags": ""}
                 for h in (listed[i] if i < len(listed) else None for i in range(max(v.households, len(listed))))]
         sheets.append({"uid": v.uid, "grid": project.grid[v.grid][1].name, "rows": rows,
-                       "who": "、".join(project.cadre[c].name for c in v.members),
+                       "who": project.who(v.members),
                        "when": f"{v.date.isoformat()}（周{WEEKDAYS[v.date.weekday()]}）{v.slot.name} {v.slot.start}—{v.slot.end}"})
     return (frontmatter(f"登记表：{village.name}", hide="[navigation, toc]")
             + '<p class="wj-print-bar"><button type="button" data-wj-print>打印全部登记表</button></p>\n\n'
@@ -391,7 +396,7 @@ def _template_rows(outreach):
         if v.kind != "入户走访":
             continue
         base = {"日期": v.date.isoformat(), "村（社区）": project.village[v.village].name,
-                "网格": project.grid[v.grid][1].name, "干部": "、".join(project.cadre[c].name for c in v.members),
+                "网格": project.grid[v.grid][1].name, "干部": project.who(v.members),
                 "走访编号": v.uid}
         for hid in v.household_ids:
             h = register[hid]

@@ -4,21 +4,18 @@ site's report and 研判 pages with static SVG charts, and the XLSX laid out for
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from html import escape
 
+from ..content.tables import xlsx_bytes
 from ..plan.almanac import month_span
 from ..plan.assess import Assessment, Rise
-from ..plan.records import INCIDENT_KINDS
 from . import charts
 from .inputs import Outreach
-from .text import frontmatter, link
-from ..content.tables import xlsx_bytes
-
+from .text import frontmatter, link, percent
 
 
 def _rate(t) -> str:
-    return "—" if t.rate is None else f"{t.rate:.0%}"
+    return percent(t.reached, t.planned)
 
 
 def _recommend(rise: Rise, outreach, a: Assessment) -> str:
@@ -100,10 +97,10 @@ def report_pages(outreach: Outreach, a: Assessment) -> dict[str, str | bytes]:
         (escape(project.grid[g][1].name), t.planned, t.reached, _rate(t)) for g, t in a.grids.items()
         if t.planned or t.records]))
     out.append("\n## 各干部\n\n" + _table(("干部", "应走次数", "记录条数", "走到户数"), [
-        (escape(project.cadre[c].name), t.planned, t.records, t.reached) for c, t in a.cadres.items()]))
+        (escape(project.who([c])), t.planned, t.records, t.reached) for c, t in a.cadres.items()]))
     out.append(f"\n## 逾期未记录的走访（{len(a.overdue)} 次）\n\n" + ("".join(
         f"- {v.date.isoformat()} {v.slot.name} {escape(project.village[v.village].name)}"
-        f"{escape(project.grid[v.grid][1].name)}（{'、'.join(project.cadre[c].name for c in v.members)}）\n"
+        f"{escape(project.grid[v.grid][1].name)}（{project.who(v.members)}）\n"
         for v in a.overdue[:200]) or "没有。\n"))
     out.append(f"\n## 未来 7 天要走（{len(a.upcoming)} 次）\n\n" + ("".join(
         f"- {v.date.isoformat()} {v.slot.name} {escape(village.name if (village := project.village.get(v.village)) else v.place)}"
@@ -148,7 +145,7 @@ def assessment_xlsx(outreach, a: Assessment) -> bytes:
     project = outreach.project
 
     def rows(table, name):
-        return [(name(k), t.planned, t.reached, round(t.rate * 100, 1) if t.rate is not None else "")
+        return [(name(k), t.planned, t.reached, (t.reached * 1000 // t.planned) / 10 if t.planned else "")
                 for k, t in table.items() if t.planned or t.records]
     head = ("名称", "应走户数", "已走到户数", "完成率%")
     return xlsx_bytes({
@@ -160,7 +157,7 @@ def assessment_xlsx(outreach, a: Assessment) -> bytes:
                 for c, t in a.cadres.items()]),
         "逾期走访": (("日期", "时段", "村（社区）", "网格", "人员"),
                  [(v.date.isoformat(), v.slot.name, project.village[v.village].name, project.grid[v.grid][1].name,
-                   "、".join(project.cadre[c].name for c in v.members)) for v in a.overdue]),
+                   project.who(v.members)) for v in a.overdue]),
         "待跟进": (("日期", "村（社区）", "网格", "门牌", "问题类别", "说明"),
                 [(r.date.isoformat(), project.village[r.village].name, project.grid[r.grid][1].name, r.door,
                   "、".join(r.problems), r.note) for r in a.follow_ups]),

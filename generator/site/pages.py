@@ -5,21 +5,19 @@ relative `.md` paths so that the engine checks every one of them at build time.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import posixpath
+import re
 from html import escape
 
-import datetime as dt
-import re
-
-from ..plan.almanac import Span, YearCalendar, month_span
-from ..plan.match import Matched, campaigns_for_village, in_season
 from ..content.laws import article_label
 from ..content.model import STAGES, Lesson, Material, Project
 from ..content.words import Vocabulary
+from ..plan.match import Matched, campaigns_for_village, in_season
 from . import yearview
-from .templates import render
 from .inputs import Outreach, ScheduleSections
+from .templates import render
 from .text import KIND_NAMES, WEEKDAYS, frontmatter, json_in_html, law_of_this_work, link, md, page_url, span_text
 
 # The site's menu: fixed, so its size never grows with the number of pages.
@@ -115,6 +113,7 @@ def site_pages(outreach: Outreach, sections: ScheduleSections) -> dict[str, str 
         pages[f"villages/{v.id}.md"] = village_page(v.id, project) + sections.village[v.id]
     for school in project.township.schools:
         pages[f"schools/{school.id}.md"] = school_page(school, outreach)
+        pages[f"print/school-{school.id}.md"] = school_plan_sheet(school, outreach)
     for matched in outreach.matched:
         pages[f"print/campaign-{matched.campaign.id}.md"] = print_bundle(matched, outreach)
     for material in project.materials:
@@ -258,7 +257,7 @@ def campaign_page(m: Matched, outreach) -> str:
     avoid = f"（避开：{'、'.join(c.avoid)}）" if c.avoid else ""
     dates = "、".join(span_text(w) for w in m.windows) or "本年度没有可用的日子"
     activity_rows = "\n".join(
-        f"| {a.type} | {a.target}{f' {a.share}%' if a.target == '按比例' else ''} | "
+        f"| {a.type} | {a.describe_target} | "
         f"{a.visits_per_household} | {escape(a.note) or '—'} |" for a in c.activities)
     village_links = "、".join(f"[{escape(v.name)}]({link(here, f'villages/{v.id}.md')})" for v in villages)
     return _own_page(c.title, search_marks(outreach, "campaign", c), f"# {escape(c.title)}\n\n"
@@ -291,7 +290,7 @@ def villages_index(project: Project) -> str:
     here = "villages/index.md"
     rows = "\n".join(
         f"| [{escape(v.name)}]({link(here, f'villages/{v.id}.md')}) | {len(v.grids)} | {v.households} | "
-        f"{v.rental} | {v.migrants} | {escape(project.cadre[v.team.leader].name)} |"
+        f"{v.rental} | {v.migrants} | {escape(project.who([v.team.leader]))} |"
         for v in project.township.villages)
     return (frontmatter("村（社区）") + "# 村（社区）\n\n每个村由一名党政领导和两名部门负责人包村。\n\n"
             "| 村（社区） | 网格 | 户数 | 出租户 | 流动人口 | 包村领导 |\n|---|--:|--:|--:|--:|---|\n"
@@ -337,20 +336,49 @@ def schools_index(project: Project) -> str:
     return "".join(out)
 
 
-def school_page(school, outreach) -> str:
+def school_year_table(here: str, project: Project, lessons) -> str:
+    """A school's 法治课 of one year as a table: date, occasion, stage, lesson."""
+    rows = "".join(f"| {md(v.date)}（周{WEEKDAYS[v.date.weekday()]}） | {escape(v.occasion)} | "
+                   f"{project.lesson[v.lesson].stage} | [{escape(project.lesson[v.lesson].title)}]"
+                   f"({link(here, project.lesson[v.lesson].src)}) |\n" for v in lessons if v.lesson)
+    return "| 日期 | 时机 | 学段 | 课程 |\n|---|---|---|---|\n" + rows
+
+
+def school_page(school, outreach: Outreach) -> str:
     here = f"schools/{school.id}.md"
     project = outreach.project
     vp = project.cadre[school.vice_principal]
-    plan = outreach.schools.get(school.id, [])
-    rows = "\n".join(f"| {md(p.date)}（周{WEEKDAYS[p.date.weekday()]}） | {escape(p.occasion)} | {p.stage} | "
-                      f"[{escape(p.lesson.title)}]({link(here, p.lesson.src)}) |" for p in plan)
-    return (frontmatter(school.name) + f"# {escape(school.name)}\n\n"
-            f"**学段**：{'、'.join(school.stages)}　**法治副校长**：{escape(vp.name)}（{vp.unit}）"
-            f"{law_of_this_work(here, project)}\n\n"
-            f"## {outreach.year} 年法治课安排（{len(plan)} 课时）\n\n"
-            "都安排在学期中的上课日，避开考试周和节假日。\n\n"
-            "| 日期 | 时机 | 学段 | 课程 |\n|---|---|---|---|\n" + rows + "\n\n"
-            f"[订阅到手机日历]({link(here, 'calendar/outreach.ics')})\n")
+    years = ((outreach.year, outreach.plan.lessons(school.id)),
+             (outreach.year + 1, [v for v in outreach.next_lessons if v.school == school.id]))
+    out = [frontmatter(school.name), f"# {escape(school.name)}\n\n",
+           f"**学段**：{'、'.join(school.stages)}　**法治副校长**：{escape(vp.name)}（{vp.unit}）",
+           f"{law_of_this_work(here, project)}\n\n",
+           "法治课都排在学期中的上课日上午，避开考试周、节假日和法治副校长的会议、值班、请假；"
+           "同一节课两年内不重复。\n\n"]
+    for year, lessons in years:
+        provisional = "（放假安排以国务院办公厅通知为准，日子可能调整）" if year != outreach.year else ""
+        out.append(f"## {year} 年法治课安排（{len(lessons)} 课时）\n\n{provisional}\n\n"
+                   + school_year_table(here, project, lessons) + "\n")
+    out.append(f"[打印法治教育年度计划]({link(here, f'print/school-{school.id}.md')}){{ .md-button }}　"
+               f"[订阅到手机日历]({link(here, 'calendar/outreach.ics')})\n")
+    return "".join(out)
+
+
+def school_plan_sheet(school, outreach: Outreach) -> str:
+    """The school's 法治教育年度计划 for its files: both years on one printed page."""
+    here = f"print/school-{school.id}.md"
+    project = outreach.project
+    vp = project.cadre[school.vice_principal]
+    out = [frontmatter(f"法治教育年度计划：{school.name}", hide="[navigation, toc]"),
+           '<p class="wj-print-bar"><button type="button" data-wj-print>打印年度计划</button></p>\n\n',
+           f"# {escape(school.name)}法治教育年度计划\n\n",
+           f"法治副校长：{escape(vp.name)}（{vp.unit}）　学段：{'、'.join(school.stages)}　"
+           f"每年不少于 4 课时（《中小学法治副校长聘任与管理办法》）\n\n"]
+    for year, lessons in ((outreach.year, outreach.plan.lessons(school.id)),
+                          (outreach.year + 1, [v for v in outreach.next_lessons if v.school == school.id])):
+        out.append(f"## {year} 年（{len(lessons)} 课时）\n\n" + school_year_table(here, project, lessons) + "\n")
+    out.append(f"{escape(project.township.name)}　制表：{escape(project.township.contact)}\n")
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- site search

@@ -177,6 +177,9 @@ def build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir
 
     if source.internal and site_dir is None:
         site_dir = str(root / INTERNAL_DIR)
+    # A township may keep no pages of its own (all from the package), and git keeps no empty folder:
+    # the engine needs its docs folder to exist, even empty.
+    (root / "docs").mkdir(exist_ok=True)
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir, strict=strict or None)
     except (ConfigurationError, Abort) as e:

@@ -1,0 +1,65 @@
+"""Small text helpers every page writer shares: relative links, front matter, dates in words."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+
+from ..content.model import Project
+from ..plan.almanac import Span
+
+WEEKDAYS = "一二三四五六日"
+KIND_NAMES = {"material": "资料", "lesson": "法治课", "campaign": "宣传活动", "law": "法律"}
+
+
+def frontmatter(title: str, **meta: str) -> str:
+    """A page's front matter; values are written as JSON strings (JSON is YAML), so any title is safe."""
+    lines = [f"title: {json.dumps(title, ensure_ascii=False)}"] + [f"{k}: {v}" for k, v in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def percent(part: int, whole: int) -> str:
+    """A coverage figure to one decimal, cut rather than rounded: 3422/5560 is 61.5%, and 99.96% is not
+    shown as 100% (a figure a 考核 relies on must never overstate)."""
+    if not whole:
+        return "—"
+    tenths = part * 1000 // whole
+    return "100%" if tenths >= 1000 else f"{tenths / 10:.1f}%"
+
+
+# The material on the law that governs this work (法治宣传教育法), linked from campaign, school and
+# duty pages when the township keeps it.
+LAW_OF_THIS_WORK = "publicity-education-law"
+
+
+def law_of_this_work(here: str, project: Project) -> str:
+    m = project.material.get(LAW_OF_THIS_WORK)
+    return f"（依据：[《法治宣传教育法》]({link(here, m.src)})）" if m else ""
+
+
+def link(here: str, there: str) -> str:
+    return posixpath.relpath(there, posixpath.dirname(here) or ".")
+
+
+def md(d: dt.date) -> str:
+    return f"{d.month}月{d.day}日"
+
+
+def span_text(s: Span) -> str:
+    return md(s.start) if s.days == 1 else f"{md(s.start)}—{md(s.end)}"
+
+
+def page_url(here: str, src: str) -> str:
+    """The address of page `src` relative to page `here`, as the browser sees it (directory URLs:
+    materials/work/x.md is served at materials/work/x/)."""
+    def folder(path: str) -> str:
+        stem = path.removesuffix(".md")
+        return stem.removesuffix("index") if stem.endswith("index") else stem + "/"
+    return posixpath.relpath(folder(src) or ".", folder(here) or ".") + "/"
+
+
+def json_in_html(data) -> str:
+    """JSON for a <script type="application/json"> block: <, > and & as \\u escapes, so no text can
+    end the block or open markup."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
