@@ -17,7 +17,7 @@ import random
 from pathlib import Path
 
 from generator import pipeline
-from generator.plan.records import INCIDENTS, Record, write_store
+from generator.plan.records import INCIDENTS, LESSONS, LessonRecord, Record, write_store
 
 REPO = Path(__file__).resolve().parents[1]
 UNTIL = dt.date(2027, 3, 31)
@@ -68,6 +68,16 @@ def records(outreach, rng: random.Random) -> list[Record]:
     return out
 
 
+def lessons(outreach, rng: random.Random) -> list[LessonRecord]:
+    """The 法治课 given up to UNTIL: most as planned, one school missing one (the 考核 shows it)."""
+    out = []
+    for k, v in enumerate(v for v in outreach.plan.lessons() if v.date <= UNTIL):
+        if k == 1:
+            continue
+        out.append(LessonRecord(v.date, v.school, v.lesson, 1, v.members, rng.randint(30, 55), "", v.uid))
+    return out
+
+
 def incidents(project, rng: random.Random) -> list[list]:
     months = [(2026, m) for m in (10, 11, 12)] + [(2027, m) for m in (1, 2, 3)]
     base = {"矛盾纠纷": 1.2, "劳资": 0.3, "赌博": 0.2, "盗窃": 0.3, "诈骗": 0.4, "火情": 0.2}
@@ -91,11 +101,13 @@ def main() -> int:
     rng = random.Random(2027)
     made = records(outreach, rng)
     write_store(REPO, made, outreach.project)
+    given = lessons(outreach, random.Random(2028))  # its own stream: the other files stay as they were
+    write_store(REPO, given, outreach.project, LESSONS)
     with (REPO / INCIDENTS).open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["月份", "村（社区）", "类别", "起数"])
         writer.writerows(incidents(outreach.project, rng))
-    print(f"写入 {len(made)} 条走访记录和 {INCIDENTS}")
+    print(f"写入 {len(made)} 条走访记录、{len(given)} 条法治课记录和 {INCIDENTS}")
     return 0
 
 

@@ -222,7 +222,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_records(args) -> int:
-    from .plan.records import STORE, import_file
+    from .plan.records import import_file
 
     checked = _checked(args)
     o = pipeline.outreach(checked)
@@ -234,7 +234,7 @@ def cmd_records(args) -> int:
         print("没有导入任何记录，原有记录保持不变。", file=sys.stderr)
         return 1
     print(f"导入完成：新增 {result.added} 条，更新 {result.updated} 条，{result.unchanged} 条已导入过；"
-          f"{result.rejected} 行有错误没有导入（改正后重新导入即可，已导入的不会重复）。记录保存在 {STORE}。")
+          f"{result.rejected} 行有错误没有导入（改正后重新导入即可，已导入的不会重复）。记录保存在 {result.store}。")
     return 1 if result.rejected else 0
 
 

@@ -155,8 +155,8 @@ def assessment(o: Outreach, month: tuple[int, int] | None = None, year: int | No
         month = max(months) if months else (o.year, 12)
     start, end = assess.period(*(month if month else (year or o.year, None)))
     # Nothing after today is due yet; records dated later (the demo's fictional year) move "today" on.
-    today = max([dt.date.today()] + [r.date for r in records])
-    return assess.assess(o.project, o.plan_year, o.plan, records, incidents, start, min(end, today))
+    today = max([dt.date.today()] + [r.date for r in (*records, *o.field.lessons)])
+    return assess.assess(o.project, o.plan_year, o.plan, records, incidents, start, min(end, today), o.field.lessons)
 
 
 # ---------------------------------------------------------------- stage 6: the site

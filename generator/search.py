@@ -35,7 +35,7 @@ from .locking import Busy, held
 ANALYZER_VERSION = "bigram+jieba/3"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII = re.compile(r"[a-z0-9]+")
-_PUNCT = re.compile(r"[\s\u3000-\u303f\uff00-\uffef!-/:-@\[-`{-~“”‘’…—·]+")
+PUNCT = re.compile(r"[\s\u3000-\u303f\uff00-\uffef!-/:-@\[-`{-~“”‘’…—·]+")
 
 
 class BigramTokenizer(Tokenizer):
@@ -75,7 +75,7 @@ class JiebaTokenizer(Tokenizer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = 0
         for word, start, end in jieba.tokenize(normalize(value), HMM=False):
-            if _PUNCT.fullmatch(word) or not word.strip():
+            if PUNCT.fullmatch(word) or not word.strip():
                 continue
             t.text, t.boost, t.stopped = word, 1.0, False
             if positions:
@@ -187,7 +187,7 @@ def open_index(cache_dir: Path, docs: list[Doc], vocab: Vocabulary, wait: float 
     uses what the first built."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     quiet_jieba(cache_dir)
-    _teach_jieba(vocab)
+    teach_jieba(vocab)
     key = hashlib.sha256(f"{ANALYZER_VERSION}|{vocab.digest}|".encode()
                          + "".join(sorted(d.digest for d in docs)).encode()).hexdigest()[:16]
     final = cache_dir / f"search-{key}"
@@ -254,7 +254,7 @@ def _fields(doc: Doc, vocab: Vocabulary) -> dict:
 _TAUGHT: set[str] = set()
 
 
-def _teach_jieba(vocab: Vocabulary) -> None:
+def teach_jieba(vocab: Vocabulary) -> None:
     """Let jieba keep villagers' words whole (打牌赢钱, 电瓶车) when it segments text and queries."""
     import jieba
 
@@ -287,7 +287,7 @@ class Answer:
     relaxed: bool = False  # no exact match; these share some characters with the query
 
 
-_FILLER = set("的了吗呢啊吧呀哇嘛么哦噢我你他她它们在是有被把给和跟与就都也还又才要会能想让去来过着个这那哪谁啥")
+FILLER = set("的了吗呢啊吧呀哇嘛么哦噢我你他她它们在是有被把给和跟与就都也还又才要会能想让去来过着个这那哪谁啥俺咱咋不")
 
 
 def query_words(text: str, vocab: Vocabulary) -> list[str]:
@@ -298,17 +298,17 @@ def query_words(text: str, vocab: Vocabulary) -> list[str]:
     for particle in sorted(vocab.particles, key=len, reverse=True):
         text = text.replace(particle, " ")
     words = []
-    for chunk in _PUNCT.split(text):
+    for chunk in PUNCT.split(text):
         run = ""  # consecutive lone characters jieba could not place: an unknown word or a typo
         for word in [*jieba.cut(chunk, HMM=False), ""]:
             word = word.strip()
-            if len(word) == 1 and word not in _FILLER and not _PUNCT.fullmatch(word):
+            if len(word) == 1 and word not in FILLER and not PUNCT.fullmatch(word):
                 run += word
                 continue
             if run:
                 words.append(run)
                 run = ""
-            if len(word) > 1 and not _PUNCT.fullmatch(word):
+            if len(word) > 1 and not PUNCT.fullmatch(word):
                 words.append(word)
     long_words = [w for w in words if len(w) > 1]
     return long_words or words  # a lone character (赌) is searched only when nothing longer is there

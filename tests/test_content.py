@@ -109,8 +109,9 @@ def test_lessons_cover_every_stage_with_complete_plans(project):
         assert minutes and sum(minutes) == le.minutes, (le.id, minutes)
         assert le.quiz and all(1 <= q.answer <= len(q.options) for q in le.quiz)
         assert le.objectives
-    assert len(project.lessons) >= 12
-    assert all(len(by_stage[s]) >= 3 for s in ("小学低年级", "小学高年级", "初中", "高中"))
+        assert "示例（虚构" in le.body  # a case only ever inside a 示例（虚构） box, never as a court's
+    assert len(project.lessons) >= 32
+    assert all(len(by_stage[s]) >= 8 for s in ("小学低年级", "小学高年级", "初中", "高中"))
 
 
 def test_quiz_answer_must_be_an_option(demo_copy, wanjia):
@@ -149,6 +150,46 @@ def test_school_page_calendar_and_feed_carry_the_plan(built_demo):
     assert "法治课安排" in page and "罗晨" in page and "../../lessons/senior/" in page
     assert "法治课" in (built_demo / "calendar/index.html").read_text("utf-8")
     assert "法治课：青禾中学" in (built_demo / "calendar/outreach.ics").read_bytes().decode("utf-8")
+
+
+def test_a_lesson_comes_with_its_word_files(built_demo, project):
+    import docx
+
+    le = project.lesson["protect-body-say-no"]
+    page = (built_demo / "lessons/primary-upper/protect-body-say-no/index.html").read_text("utf-8")
+    assert 'download="保护身体，拒绝性侵害-教案.docx"' in page and "给家长的一封信（Word）" in page
+    folder = built_demo / "lessons/primary-upper"
+
+    def text(name: str) -> str:
+        doc = docx.Document(folder / f"protect-body-say-no.{name}.docx")
+        return "\n".join(p.text for p in doc.paragraphs)
+
+    plan, handout, letter = text("plan"), text("handout"), text("parents")
+    assert "教学目标" in plan and "教学过程" in plan and "《刑法》（2023-12-29 版）第二百三十七条" in plan
+    assert plan.count("答案：") == len(le.quiz) and "各位家长" not in plan
+    assert "学生要记住" in handout and "\n答案：" not in handout and handout.count("我的答案") == len(le.quiz)
+    assert "各位家长" in letter and "12355" in letter
+    without = [p.stem for p in folder.glob("*.parents.docx")]
+    assert "cycling-age-and-rules" not in " ".join(without)  # only lessons that have a letter get one
+    # the same lesson gives the same bytes on every build
+    from generator.site.lessondocs import lesson_files
+    assert lesson_files(le, "青禾镇") == lesson_files(le, "青禾镇")
+
+
+
+def test_school_plans_print_for_two_years_and_sit_in_the_workbook(built_demo):
+    import openpyxl
+
+    for school in ("qinghe-primary", "qinghe-middle"):
+        sheet = (built_demo / f"print/school-{school}/index.html").read_text("utf-8")
+        assert "法治教育年度计划" in sheet and "2027 年" in sheet and "2028 年" in sheet
+    book = openpyxl.load_workbook(built_demo / "calendar/agenda.xlsx", read_only=True)
+    rows = list(book["法治教育年度计划"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("学校", "法治副校长", "年份")
+    per = defaultdict(int)
+    for r in rows[1:]:
+        per[(r[0], r[2])] += 1
+    assert per and all(n >= 4 for n in per.values()) and {y for _, y in per} == {2027, 2028}
 
 
 def test_citations_expand_to_the_article_text(built_demo):

@@ -11,7 +11,7 @@ from conftest import REPO, demo_outreach, edit, own_file
 from generator.content import privacy
 from generator.content.model import RECORD_COLUMNS
 from generator.plan import assess
-from generator.plan.records import STORE, Incident, Record
+from generator.plan.records import LESSON_STORE, STORE, Incident, Record
 
 HEADER = ",".join(RECORD_COLUMNS)
 
@@ -198,6 +198,52 @@ def test_report_command_on_the_demo(wanjia):
     assert "2027-01-01 至" in year.out and "每户不到 2 分钟" in year.out
 
 
+# ---------------------------------------------------------------- 法治课 given
+LESSON_HEADER = "日期,学校,课程,课时,授课人,学生人数,备注,走访编号"
+
+
+def _lesson_file(root: Path, *rows: str) -> Path:
+    (root / LESSON_STORE).unlink(missing_ok=True)
+    path = root / "lessons-in.csv"
+    path.write_text(LESSON_HEADER + "\n" + "\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+def test_a_lesson_given_is_recorded_and_counted_in_the_assessment(demo_copy, wanjia):
+    planned = [v for v in _outreach().plan.lessons() if v.school == "qinghe-primary"][:2]
+    project = _outreach().project
+    good = [f"{v.date},青禾中心小学,{project.lesson[v.lesson].title},1,{project.who(v.members)},45,,{v.uid}"
+            for v in planned]
+    path = _lesson_file(demo_copy, *good)
+    run = wanjia("-C", demo_copy, "records", "import", path)
+    assert run.code == 0 and "新增 2 条" in run.out and LESSON_STORE in run.out, run.err
+    assert "新增 0 条，更新 0 条，2 条已导入过" in wanjia("-C", demo_copy, "records", "import", path).out
+    report = wanjia("-C", demo_copy, "report", "--year", "2027")
+    row = next(ln for ln in report.out.splitlines() if ln.startswith("| 青禾中心小学 |"))
+    due = sum(1 for v in _outreach().plan.lessons() if v.school == "qinghe-primary" and v.date <= planned[-1].date)
+    assert row.split("|")[3].strip() == "2" and int(row.split("|")[2]) == due
+
+
+@pytest.mark.parametrize("row,column,words", [
+    ("2027-03-02,青禾小学,{title},1,{vp},40,,", 2, "未知的学校「青禾小学」"),
+    ("2027-03-02,青禾中心小学,没有这节课,1,{vp},40,,", 3, "未知的法治课"),
+    ("2027-03-02,青禾中心小学,{title},零,{vp},40,,", 4, "课时「零」"),
+    ("2027-03-02,青禾中心小学,{title},1,,40,,", 5, "没有写授课人"),
+    ("2027-03-02,青禾中心小学,{title},1,{vp},40,,no-such-lesson", 8, "不是本年度安排的法治课"),
+    ("2027-03-02,青禾中心小学,{senior},1,{vp},40,,", 3, "没有这个学段"),
+])
+def test_a_bad_lesson_record_is_reported_at_its_cell(demo_copy, wanjia, row, column, words):
+    project = _outreach().project
+    school = project.school["qinghe-primary"]
+    title = next(le.title for le in project.lessons if le.stage in school.stages)
+    senior = next(le.title for le in project.lessons if le.stage == "高中")
+    path = _lesson_file(demo_copy, row.format(title=title, senior=senior, vp=project.who([school.vice_principal])))
+    run = wanjia("-C", demo_copy, "records", "import", path)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert any(ln.startswith(f"{path}:2:{column}: 错误:") and words in ln for ln in run.err.splitlines()), run.err
+    assert not (demo_copy / LESSON_STORE).exists()
+
+
 def test_internal_build_has_report_and_yanpan_charts(built_internal):
     import openpyxl
 
@@ -206,7 +252,8 @@ def test_internal_build_has_report_and_yanpan_charts(built_internal):
     yanpan = (built_internal / "internal/report/yanpan/index.html").read_text("utf-8")
     assert yanpan.count("<svg") >= 3 and "新桥村：劳资" in yanpan and "依据" in yanpan
     book = openpyxl.load_workbook(built_internal / "internal/report/assessment.xlsx", read_only=True)
-    assert {"活动完成情况", "村（社区）", "干部", "逾期走访", "待跟进", "研判"} <= set(book.sheetnames)
+    assert {"活动完成情况", "村（社区）", "干部", "逾期走访", "待跟进", "研判", "学校法治课"} <= set(book.sheetnames)
+    assert "各学校法治课（课时）" in report
 
 
 # ---------------------------------------------------------------- the privacy guard

@@ -152,8 +152,8 @@ def check_site(project, site: Path) -> list[str]:
                 text = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
             except (OSError, EOFError):
                 text = path.read_bytes().decode("utf-8", errors="replace")
-        elif path.suffix == ".xlsx":
-            text = _xlsx_text(path)
+        elif path.suffix in (".xlsx", ".docx"):  # Office files: zips of XML
+            text = _office_text(path)
         else:
             continue
         for f in guard.scan(text):
@@ -161,7 +161,7 @@ def check_site(project, site: Path) -> list[str]:
     return found
 
 
-def _xlsx_text(path: Path) -> str:
+def _office_text(path: Path) -> str:
     import zipfile
 
     with zipfile.ZipFile(path) as z:

@@ -17,8 +17,8 @@ from itertools import pairwise
 from ..content.model import Project
 from .almanac import month_span
 from .match import PlanYear
-from .records import INCIDENT_KINDS, Incident, Record
-from .schedule import Plan
+from .records import INCIDENT_KINDS, Incident, LessonRecord, Record
+from .schedule import LESSON, Plan
 
 GRACE_DAYS = 3          # a visit may be logged a few days late before it counts as overdue
 UPCOMING_DAYS = 7
@@ -64,6 +64,7 @@ class Assessment:
     villages: dict[str, Tally] = field(default_factory=dict)
     grids: dict[str, Tally] = field(default_factory=dict)
     cadres: dict[str, Tally] = field(default_factory=dict)   # planned = visits due, reached = households
+    schools: dict[str, Tally] = field(default_factory=dict)  # planned = 课时 due, reached = 课时 given
     overdue: list = field(default_factory=list)              # planned visits
     upcoming: list = field(default_factory=list)
     never_reached: dict[str, list] = field(default_factory=dict)  # grid → register households
@@ -82,7 +83,7 @@ def period(year: int, month: int | None) -> tuple[dt.date, dt.date]:
 
 
 def assess(project: Project, year: PlanYear, plan: Plan, records: Sequence[Record], incidents: Sequence[Incident],
-           start: dt.date, as_of: dt.date) -> Assessment:
+           start: dt.date, as_of: dt.date, lessons: Sequence[LessonRecord] = ()) -> Assessment:
     """Stage 6 (the internal build and `wanjia report`): the records measured against the plan."""
     out = Assessment(as_of, start, incidents=list(incidents))
     records = [r for r in records if start <= r.date <= as_of]
@@ -131,6 +132,14 @@ def assess(project: Project, year: PlanYear, plan: Plan, records: Sequence[Recor
             missing = [h for h in households if h.id not in reached_ids]
             if missing:
                 out.never_reached[grid] = missing
+    for v in due:
+        if v.kind == LESSON and v.school:
+            tally(out.schools, v.school).planned += project.lesson[v.lesson].periods if v.lesson else 1
+    for le in lessons:
+        if start <= le.date <= as_of:
+            t = tally(out.schools, le.school)
+            t.records += 1
+            t.reached += le.periods
     out.follow_ups = _open_follow_ups(records)
     out.signs = _signs(records, project)
     if incidents:

@@ -6,22 +6,27 @@ outside every planned window; impossible combinations; the same household twice 
 reports each bad row with its line and column. Good rows go into the store data/records/visits.csv,
 keyed by household and day, so importing the same file again changes nothing. A file that cannot be
 read whole (truncated, corrupted) changes nothing at all, and the store is replaced atomically.
+A 法治课 given is recorded the same way (学校, 课程, 课时 …), into data/records/lessons.csv: the same
+command tells the two kinds of file apart by their header.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.model import OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS, Project
+from ..content.model import LESSON_RECORD_COLUMNS, OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS, Project
 from ..content.tables import Row, csv_bytes, read_table, yes
 from ..problems import Pos, Problem, Problems, did_you_mean
 from .match import PlanYear
-from .schedule import Plan
+from .schedule import LESSON, Plan
 
 STORE = "data/records/visits.csv"
+LESSON_STORE = "data/records/lessons.csv"
+LESSON_REQUIRED = ("日期", "学校", "课程", "授课人")
 INCIDENTS = "data/incidents.csv"
 REQUIRED = ("日期", "村（社区）", "网格", "走访结果", "干部")
 SEPARATORS = re.compile(r"[、,，;；/\s]+")
@@ -71,6 +76,25 @@ class Record:
 
 
 @dataclass(frozen=True)
+class LessonRecord:
+    """A 法治课 given: which school, which lesson, how many 课时, by whom."""
+    date: dt.date
+    school: str               # ids
+    lesson: str
+    periods: int
+    teachers: tuple[str, ...]
+    students: int | None
+    note: str
+    visit: str                # the planned lesson's uid, or ""
+    pos: Pos = field(default=Pos("?"), compare=False)
+
+    @property
+    def key(self) -> tuple:
+        """One record per school, lesson and day."""
+        return (self.school, self.lesson, self.date)
+
+
+@dataclass(frozen=True)
 class Incident:
     month: tuple[int, int]
     village: str
@@ -94,6 +118,8 @@ class _Names:
         self.topic = {**{t.name: t.id for t in p.topics}, **{t.id: t.id for t in p.topics}}
         self.material = {**{m.title: m.id for m in p.materials}, **{m.id: m.id for m in p.materials}}
         self.household = {h.id: h for hs in p.register.values() for h in hs}
+        self.school = {**{s.name: s.id for s in p.township.schools}, **{s.id: s.id for s in p.township.schools}}
+        self.lesson = {**{le.title: le.id for le in p.lessons}, **{le.id: le.id for le in p.lessons}}
         self.visit = {v.uid: v for v in plan.visits}
         # The days a village was in some campaign's window: a record outside them is a typo or a fake.
         self.window_days: dict[str, set[dt.date]] = {}
@@ -195,27 +221,66 @@ def parse_row(row: Row, shown: str, names: _Names, problems: Problems) -> Record
                   tuple(kinds), row.get("问题说明"), bool(follow), tuple(cadres), visit_uid, row.pos(shown))
 
 
-def parse_file(path: Path, shown: str, names: _Names, problems: Problems) -> list[Record] | None:
-    """The good records of a file (every bad row reported); None when the file cannot be read whole."""
-    rows = read_table(path, shown, REQUIRED, problems)
-    if rows is None:
+def parse_lesson_row(row: Row, shown: str, names: _Names, problems: Problems) -> LessonRecord | None:
+    """One row of a 法治课 record, checked like a visit's."""
+    before = len(problems.errors)
+
+    def bad(column: str, message: str) -> None:
+        problems.error(row.pos(shown, column), f"第 {row.line} 行：{message}")
+
+    day = _date(row.get("日期"))
+    if day is None:
+        bad("日期", f"日期「{row.get('日期')}」看不懂，应写成 2027-03-15")
+    school = names.school.get(row.get("学校"))
+    if school is None:
+        bad("学校", f"未知的学校「{row.get('学校')}」{did_you_mean(row.get('学校'), names.school)}")
+    lesson = names.lesson.get(row.get("课程"))
+    if lesson is None:
+        bad("课程", f"未知的法治课「{row.get('课程')}」{did_you_mean(row.get('课程'), names.lesson)}（写课程标题或编号）")
+    periods_text = row.get("课时") or "1"
+    periods = int(periods_text) if periods_text.isdigit() else 0
+    if not 1 <= periods <= 8:
+        bad("课时", f"课时「{periods_text}」应为 1 到 8 的整数")
+    students_text = row.get("学生人数")
+    if students_text and not students_text.isdigit():
+        bad("学生人数", f"学生人数「{students_text}」应为整数")
+    teachers = []
+    for word in _list(row.get("授课人")):
+        if word in names.cadre:
+            teachers.append(names.cadre[word])
+        else:
+            bad("授课人", f"未知的干部「{word}」{did_you_mean(word, names.cadre)}")
+    if not _list(row.get("授课人")):
+        bad("授课人", "没有写授课人")
+    uid = row.get("走访编号")
+    planned = names.visit.get(uid) if uid else None
+    if uid and (planned is None or planned.kind != LESSON):
+        bad("走访编号", f"走访编号「{uid}」不是本年度安排的法治课")
+    elif planned and school and planned.school != school:
+        bad("走访编号", f"走访编号「{uid}」是{names.project.school[planned.school].name}的课，不是这所学校")
+    if lesson and school and names.project.lesson[lesson].stage not in names.project.school[school].stages:
+        bad("课程", f"「{names.project.lesson[lesson].title}」是{names.project.lesson[lesson].stage}的课，"
+                    f"{names.project.school[school].name}没有这个学段")
+    if len(problems.errors) > before or day is None or school is None or lesson is None:
         return None
-    out: list[Record] = []
-    first: dict[tuple, int] = {}
-    for row in rows:
-        record = parse_row(row, shown, names, problems)
-        if record is None:
-            continue
-        if record.key in first:
-            problems.error(record.pos, f"第 {row.line} 行：同一户同一天记了两次，第 {first[record.key]} 行已经记过")
-            continue
-        first[record.key] = row.line
-        out.append(record)
-    return out
+    return LessonRecord(day, school, lesson, periods, tuple(teachers), int(students_text) if students_text else None,
+                        row.get("备注"), uid, row.pos(shown))
 
 
-# ---------------------------------------------------------------- the store
-def _cells(r: Record, project) -> dict[str, str]:
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of record file: where it is stored, what its header must have, how a row is read
+    and written back."""
+    store: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    parse: Callable
+    cells: Callable        # (record, project) → {column: text}
+    order: Callable        # record → sort key
+    twice: str             # the message for a second row with the same key
+
+
+def _visit_cells(r: Record, project) -> dict[str, str]:
     return {"日期": r.date.isoformat(), "时间": r.time, "村（社区）": project.village[r.village].name,
             "网格": project.grid[r.grid][1].name, "户号": r.household, "门牌": r.door, "户主": r.head,
             "走访结果": r.outcome, "讲解主题": "、".join(project.topic[t].name for t in r.topics),
@@ -224,22 +289,62 @@ def _cells(r: Record, project) -> dict[str, str]:
             "走访编号": r.visit}
 
 
-def load_store(root: Path, names: _Names, problems: Problems) -> list[Record]:
-    path = Path(root) / STORE
+def _lesson_cells(r: LessonRecord, project) -> dict[str, str]:
+    return {"日期": r.date.isoformat(), "学校": project.school[r.school].name, "课程": project.lesson[r.lesson].title,
+            "课时": str(r.periods), "授课人": project.who(r.teachers),
+            "学生人数": "" if r.students is None else str(r.students), "备注": r.note, "走访编号": r.visit}
+
+
+VISITS = _Kind(STORE, RECORD_COLUMNS, REQUIRED, parse_row, _visit_cells,
+               lambda r: (r.date, r.time, r.village, r.grid, r.household, r.door, r.head), "同一户同一天记了两次")
+LESSONS = _Kind(LESSON_STORE, LESSON_RECORD_COLUMNS, LESSON_REQUIRED, parse_lesson_row, _lesson_cells,
+                lambda r: (r.date, r.school, r.lesson), "同一所学校同一天的同一节课记了两次")
+
+
+def parse_file(path: Path, shown: str, names: _Names, problems: Problems, kind: _Kind = VISITS) -> list | None:
+    """The good records of a file (every bad row reported); None when the file cannot be read whole."""
+    rows = read_table(path, shown, kind.required, problems)
+    if rows is None:
+        return None
+    out: list = []
+    first: dict[tuple, int] = {}
+    for row in rows:
+        record = kind.parse(row, shown, names, problems)
+        if record is None:
+            continue
+        if record.key in first:
+            problems.error(record.pos, f"第 {row.line} 行：{kind.twice}，第 {first[record.key]} 行已经记过")
+            continue
+        first[record.key] = row.line
+        out.append(record)
+    return out
+
+
+def kind_of(path: Path) -> _Kind:
+    """Visit records or 法治课 records, told apart by the header (学校 and 课程, no 网格)."""
+    rows = read_table(path, str(path), (), Problems()) or []
+    header = set(rows[0].columns) if rows else set()
+    return LESSONS if {"学校", "课程"} <= header and "网格" not in header else VISITS
+
+
+# ---------------------------------------------------------------- the store
+def load_store(root: Path, names: _Names, problems: Problems, kind: _Kind = VISITS) -> list:
+    path = Path(root) / kind.store
     if not path.exists():
         return []
-    return parse_file(path, STORE, names, problems) or []
+    return parse_file(path, kind.store, names, problems, kind) or []
 
 
 @dataclass(frozen=True)
 class FieldData:
-    """Stage 5's value: what happened in the field — the stored visit records, the incident counts,
-    and the problems found in those files (errors to import, report and the internal build;
+    """Stage 5's value: what happened in the field — the stored visit and 法治课 records, the incident
+    counts, and the problems found in those files (errors to import, report and the internal build;
     warnings to `wanjia check`, so a typo in a record never stops the public site)."""
 
     records: tuple[Record, ...] = ()
     incidents: tuple[Incident, ...] = ()
     problems: tuple[Problem, ...] = ()
+    lessons: tuple[LessonRecord, ...] = ()
 
     @property
     def errors(self) -> list[Problem]:
@@ -250,24 +355,26 @@ def field_data(project: Project, year: PlanYear, plan: Plan) -> FieldData:
     """Stage 5: the records (checked against the plan) and incidents the township has stored."""
     root = Path(project.root)
     found = Problems()
-    records = load_store(root, _Names(project, year, plan), found)
+    names = _Names(project, year, plan)
+    records = load_store(root, names, found)
+    lessons = load_store(root, names, found, LESSONS)
     incidents = load_incidents(root, project, found)
-    return FieldData(tuple(records), tuple(incidents), tuple(found.items))
+    return FieldData(tuple(records), tuple(incidents), tuple(found.items), tuple(lessons))
 
 
 def has_field_data(project: Project) -> bool:
     root = Path(project.root)
-    return (root / STORE).exists() or (root / INCIDENTS).exists()
+    return any((root / p).exists() for p in (STORE, LESSON_STORE, INCIDENTS))
 
 
-def write_store(root: Path, records: list[Record], project) -> None:
+def write_store(root: Path, records: list, project, kind: _Kind = VISITS) -> None:
     """Sorted, and replaced in one step: a crash mid-write never leaves half a store."""
-    path = Path(root) / STORE
+    path = Path(root) / kind.store
     path.parent.mkdir(parents=True, exist_ok=True)
-    ordered = sorted(records, key=lambda r: (r.date, r.time, r.village, r.grid, r.household, r.door, r.head))
-    rows = ([cells[c] for c in RECORD_COLUMNS] for r in ordered for cells in [_cells(r, project)])
+    rows = ([cells[c] for c in kind.columns] for r in sorted(records, key=kind.order)
+            for cells in [kind.cells(r, project)])
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(csv_bytes(RECORD_COLUMNS, rows))
+    tmp.write_bytes(csv_bytes(kind.columns, rows))
     os.replace(tmp, path)
 
 
@@ -278,18 +385,21 @@ class Imported:
     unchanged: int = 0
     rejected: int = 0
     readable: bool = True
+    store: str = STORE
 
 
 def import_file(root: Path, path: Path, project: Project, year: PlanYear, plan: Plan, problems: Problems) -> Imported:
-    """Merge a file's good rows into the store (same household and day: the new row wins)."""
+    """Merge a file's good rows into its store (same household and day, or same school, lesson and
+    day: the new row wins)."""
     names = _Names(project, year, plan)
+    kind = kind_of(path)
     store_problems = Problems()
-    existing = {r.key: r for r in load_store(root, names, store_problems)}
+    existing = {r.key: r for r in load_store(root, names, store_problems, kind)}
     if store_problems.errors:  # a store edited by hand into a bad state: fix that first
         problems.extend(store_problems)
         return Imported(readable=False)
     before = len(problems.errors)
-    records = parse_file(path, str(path), names, problems)
+    records = parse_file(path, str(path), names, problems, kind)
     if records is None:
         return Imported(readable=False)
     result = Imported(rejected=len({(p.pos.path, p.pos.line) for p in problems.errors[before:]}))
@@ -304,7 +414,8 @@ def import_file(root: Path, path: Path, project: Project, year: PlanYear, plan: 
         existing[r.key] = r
         changed = True
     if changed:
-        write_store(root, list(existing.values()), project)
+        write_store(root, list(existing.values()), project, kind)
+    result.store = kind.store
     return result
 
 

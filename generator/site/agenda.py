@@ -288,7 +288,23 @@ def agenda_xlsx(outreach) -> bytes:
               for c in project.township.cadres if per_cadre[c.id]]
     return xlsx_bytes({"走访安排": (AGENDA_HEADER, list(_agenda_rows(outreach))),
                        "干部工作量": (("姓名", "单位", "角色", *kinds, "合计"), totals),
-                       "普法责任清单": (DUTIES_HEADER, list(_duty_rows(outreach)))}, outreach.year)
+                       "普法责任清单": (DUTIES_HEADER, list(_duty_rows(outreach))),
+                       "法治教育年度计划": (SCHOOL_PLAN_HEADER, list(_school_plan_rows(outreach)))}, outreach.year)
+
+
+SCHOOL_PLAN_HEADER = ("学校", "法治副校长", "年份", "日期", "星期", "时机", "学段", "课程", "课时")
+
+
+def _school_plan_rows(outreach):
+    """Each school's 法治课 of the plan year and the next, as the school's own plan lists them."""
+    project = outreach.project
+    for school in project.township.schools:
+        for year, lessons in ((outreach.year, outreach.plan.lessons(school.id)),
+                              (outreach.year + 1, [v for v in outreach.next_lessons if v.school == school.id])):
+            for v in lessons:
+                lesson = project.lesson[v.lesson]
+                yield (school.name, project.who([school.vice_principal]), year, v.date.isoformat(),
+                       "周" + WEEKDAYS[v.date.weekday()], v.occasion, lesson.stage, lesson.title, lesson.periods)
 
 
 # ---------------------------------------------------------------- 普法责任清单: who does what (谁执法谁普法)

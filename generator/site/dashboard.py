@@ -8,7 +8,7 @@ from html import escape
 
 from ..content.tables import xlsx_bytes
 from ..plan.almanac import month_span
-from ..plan.assess import Assessment, Rise
+from ..plan.assess import Assessment, Rise, Tally
 from . import charts
 from .inputs import Outreach
 from .text import frontmatter, link, percent
@@ -34,6 +34,12 @@ def _recommend(rise: Rise, outreach, a: Assessment) -> str:
     return f"下月在{village}开展{rise.kind}专项宣传（主题：{topics}），入户加院坝会"
 
 
+def _schools(project, a: Assessment):
+    """Every school, with the 课时 due by now and the 课时 its records show (a school with no lesson
+    due yet is listed too: the 考核 asks about each school)."""
+    return [(s.name, a.schools.get(s.id, Tally())) for s in project.township.schools]
+
+
 # ---------------------------------------------------------------- terminal
 def assessment_text(outreach, a: Assessment) -> str:
     project = outreach.project
@@ -49,6 +55,8 @@ def assessment_text(outreach, a: Assessment) -> str:
         t = a.villages.get(v.id)
         if t and (t.planned or t.records):
             lines.append(f"| {v.name} | {t.planned} | {t.reached} | {_rate(t)} |")
+    lines += ["", "| 学校 | 应上课时 | 已上课时 | 完成率 |", "|---|--:|--:|--:|"]
+    lines += [f"| {name} | {t.planned} | {t.reached} | {_rate(t)} |" for name, t in _schools(project, a)]
     lines.append(f"\n逾期未记录的走访：{len(a.overdue)} 次" + (
         "（" + "；".join(f"{v.date:%m-%d} {project.village[v.village].name}{project.grid[v.grid][1].name}"
                          for v in a.overdue[:5]) + ("……" if len(a.overdue) > 5 else "") + "）" if a.overdue else ""))
@@ -96,6 +104,8 @@ def report_pages(outreach: Outreach, a: Assessment) -> dict[str, str | bytes]:
     out.append("\n## 各网格\n\n" + _table(("网格", "应走户数", "已走到", "完成率"), [
         (escape(project.grid[g][1].name), t.planned, t.reached, _rate(t)) for g, t in a.grids.items()
         if t.planned or t.records]))
+    out.append("\n## 各学校法治课（课时）\n\n" + _table(("学校", "应上课时", "已上课时", "完成率"), [
+        (escape(name), t.planned, t.reached, _rate(t)) for name, t in _schools(project, a)]))
     out.append("\n## 各干部\n\n" + _table(("干部", "应走次数", "记录条数", "走到户数"), [
         (escape(project.who([c])), t.planned, t.records, t.reached) for c, t in a.cadres.items()]))
     out.append(f"\n## 逾期未记录的走访（{len(a.overdue)} 次）\n\n" + ("".join(
@@ -152,6 +162,9 @@ def assessment_xlsx(outreach, a: Assessment) -> bytes:
         "活动完成情况": (head, rows(a.campaigns, lambda k: project.campaign[k].title)),
         "村（社区）": (head, rows(a.villages, lambda k: project.village[k].name)),
         "网格": (head, rows(a.grids, lambda k: project.grid[k][1].name)),
+        "学校法治课": (("学校", "应上课时", "已上课时", "完成率%"),
+                  [(name, t.planned, t.reached, (t.reached * 1000 // t.planned) / 10 if t.planned else "")
+                   for name, t in _schools(project, a)]),
         "干部": (("干部", "单位", "应走次数", "记录条数", "走到户数"),
                [(project.cadre[c].name, project.cadre[c].unit, t.planned, t.records, t.reached)
                 for c, t in a.cadres.items()]),

@@ -15,8 +15,9 @@ from ..content.laws import article_label
 from ..content.model import STAGES, Lesson, Material, Project
 from ..content.words import Vocabulary
 from ..plan.match import Matched, campaigns_for_village, in_season
-from . import yearview
+from . import lessondocs, yearview
 from .inputs import Outreach, ScheduleSections
+from .phone_search import phone_index
 from .templates import render
 from .text import KIND_NAMES, WEEKDAYS, frontmatter, json_in_html, law_of_this_work, link, md, page_url, span_text
 
@@ -95,7 +96,7 @@ def site_pages(outreach: Outreach, sections: ScheduleSections) -> dict[str, str 
     project = outreach.project
     pages: dict[str, str | bytes] = {"index.md": home(outreach), "materials/index.md": materials_index(project),
              "calendar/index.md": yearview.calendar_page(outreach), "calendar/outreach.ics": yearview.outreach_ics(outreach),
-             "search/index.md": search_page(project), "assets/wanjia-words.json": search_words(project),
+             "search/index.md": search_page(project), "assets/wanjia-search.json": search_index(project),
              "topics/index.md": topics_index(project), "audiences/index.md": audiences_index(project),
              "campaigns/index.md": campaigns_index(project), "villages/index.md": villages_index(project),
              "lessons/index.md": lessons_index(project), "schools/index.md": schools_index(project),
@@ -120,7 +121,9 @@ def site_pages(outreach: Outreach, sections: ScheduleSections) -> dict[str, str 
         pages[f"print/{material.id}.md"] = print_sheet(material, outreach)
         pages[material.src] = material_page(material, outreach)
     for le in project.lessons:
-        pages[le.src] = lesson_page(le, outreach)
+        files = lessondocs.lesson_files(le, project.township.name)
+        pages[le.src] = lesson_page(le, outreach, files)
+        pages.update((path, data) for path, (_, data) in files.items())
     return pages
 
 
@@ -418,13 +421,9 @@ def search_page(project: Project) -> str:
             "可以直接说村民的原话，比如“包工头跑了，工钱找谁要”“过年打牌犯法吗”。\n{ .wj-muted }\n")
 
 
-def search_words(project: Project) -> bytes:
-    """Villagers' words and particles for the site's search box, from data/synonyms.yml."""
-    import json
-
-    data = {"particles": list(project.synonyms.particles),
-            "words": {s.word: list(s.targets) for s in project.synonyms.words}}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+def search_index(project: Project) -> bytes:
+    """The phone's search: the township's own pages ranked as the CLI ranks them (phone_search.py)."""
+    return phone_index(project, Vocabulary.of(project.synonyms), {t.id: t.name for t in project.topics})
 
 
 # ---------------------------------------------------------------- the township's own pages, decorated
@@ -440,9 +439,17 @@ def material_page(m: Material, outreach: Outreach) -> str:
                      material_header(m, outreach.project) + m.body + material_footer(m, outreach))
 
 
-def lesson_page(le: Lesson, outreach: Outreach) -> str:
+def lesson_page(le: Lesson, outreach: Outreach, files: dict[str, tuple[str, bytes]]) -> str:
     return _own_page(le.title, search_marks(outreach, "lesson", le),
-                     lesson_header(le, outreach.project) + le.body + lesson_footer(le))
+                     lesson_header(le, outreach.project) + le.body + lesson_footer(le) + _take_along(le, files))
+
+
+def _take_along(le: Lesson, files: dict[str, tuple[str, bytes]]) -> str:
+    """The Word files a 法治副校长 takes into the classroom, saved under the names a school files them by."""
+    saved = re.sub(r'[\\/:*?"<>|{}]', "", le.title)  # a file name Windows accepts
+    links = "　".join(f'[{name}（Word）]({link(le.src, path)}){{ download="{saved}-{name}.docx" }}'
+                     for path, (name, _) in files.items())
+    return f"\n## 上课带的材料\n\n{links}\n"
 
 
 def material_header(m: Material, project: Project) -> str:

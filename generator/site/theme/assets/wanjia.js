@@ -1,6 +1,9 @@
-/* Wanjia on the phone: site search over Pagefind, in Material's own search dialog.
-   Plain ES2017 for the WebView engines in WeChat and cheap Android phones. Pagefind loads only
-   when the search box is first used, then fetches just the index chunks a query needs. */
+/* Wanjia on the phone: site search in Material's own search dialog.
+   Plain ES2017 for the WebView engines in WeChat and cheap Android phones.
+   The township's own pages are ranked here as `wanjia search` ranks them, from one small file
+   (assets/wanjia-search.json, fetched when the box gets focus): particles dropped, villagers'
+   phrases kept whole, their legal words added, BM25 weights precomputed by the build. Pagefind,
+   loaded only when needed, adds what that file does not hold (law texts, other pages) after them. */
 (function () {
   "use strict";
   var box = document.querySelector("[data-wj-search]");
@@ -11,70 +14,125 @@
   var meta = box.querySelector("[data-wj-meta]");
   var filterBox = box.querySelector("[data-wj-filters]");
   var toggle = document.getElementById("__search");
-  var engine = null, words = null, filters = {}, timer = null, lastQuery = "";
+  var index = null, engine = null, kind = "", timer = null, lastQuery = "";
+  var KINDS = { "资料": "materials/", "法治课": "lessons/", "宣传活动": "campaigns/" };
+  var PUNCT = /[\s\u3000-\u303f\uff00-\uffef!-\/:-@\[-`{-~“”‘’…—·]+/;
 
-  function load() {
+  function loadIndex() {
+    if (!index) {
+      index = fetch(new URL(box.getAttribute("data-wj-index"), base).href).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      }).then(function (ix) {
+        ix.dict = new Set(Object.keys(ix.terms).concat(Object.keys(ix.words)));
+        ix.longest = 0;
+        ix.dict.forEach(function (w) { if (w.length > ix.longest) ix.longest = w.length; });
+        ix.parsed = {};
+        return ix;
+      });
+      index.catch(function () { index = null; });
+    }
+    return index;
+  }
+
+  function loadPagefind() {
     if (!engine) {
       engine = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
         pf.options({ baseUrl: base.pathname, excerptLength: 20 });
         return pf;
       });
-      words = fetch(new URL("assets/wanjia-words.json", base).href).then(function (r) { return r.json(); })
-        .catch(function () { return { particles: [], words: {} }; });
-      engine.then(showFilters).catch(function () { meta.textContent = "搜索暂时用不了（离线时只能搜已打开过的内容）"; });
+      engine.catch(function () { engine = null; });
     }
     return engine;
   }
 
-  /* Villagers speak in sentences: drop the particles, split at punctuation, and keep the known
-     words whole (longest first) so each piece can be searched on its own. */
-  function pieces(query, vocab) {
-    var text = query.toLowerCase();
-    vocab.particles.slice().sort(function (a, b) { return b.length - a.length; }).forEach(function (p) {
-      text = text.split(p).join(" ");
-    });
-    var known = Object.keys(vocab.words).sort(function (a, b) { return b.length - a.length; });
-    var out = [];
-    text.split(/[\s，。！？、,.!?；;：:“”"']+/).forEach(function (chunk) {
-      var rest = chunk;
-      while (rest) {
-        var hit = null;
-        for (var i = 0; i < known.length && !hit; i++) if (rest.indexOf(known[i]) === 0) hit = known[i];
-        if (hit) { out.push(hit); rest = rest.slice(hit.length); continue; }
-        var next = rest.length;
-        for (var j = 1; j < rest.length; j++) {
-          if (known.some(function (k) { return rest.indexOf(k, j) === j; })) { next = j; break; }
+  /* The words that carry a query's meaning, as the CLI finds them (search.query_words): particles
+     dropped, the longest known word taken first, lone characters that are not filler run together. */
+  function queryWords(query, ix) {
+    var text = query.normalize("NFKC").toLowerCase();
+    ix.particles.forEach(function (p) { text = text.split(p).join(" "); });
+    var words = [];
+    text.split(PUNCT).forEach(function (chunk) {
+      var run = "", i = 0;
+      function flush() { if (run) { words.push(run); run = ""; } }
+      while (i < chunk.length) {
+        var hit = "";
+        for (var n = Math.min(ix.longest, chunk.length - i); n >= 2 && !hit; n--) {
+          if (ix.dict.has(chunk.substr(i, n))) hit = chunk.substr(i, n);
         }
-        var piece = rest.slice(0, next).replace(/[的了吗呢啊吧呀么我你他她是在有要想就都也还找谁]/g, "");
-        if (piece) out.push(piece);
-        rest = rest.slice(next);
+        if (hit) { flush(); words.push(hit); i += hit.length; continue; }
+        if (ix.filler.indexOf(chunk[i]) >= 0) flush(); else run += chunk[i];
+        i++;
       }
+      flush();
     });
-    return out;
+    var long = words.filter(function (w) { return w.length > 1; });
+    return long.length ? long : words;
   }
 
-  function showFilters(pf) {
-    return pf.filters().then(function (all) {
-      filterBox.innerHTML = "";
-      ["类别", "主题", "对象"].forEach(function (name) {
-        var values = Object.keys(all[name] || {}).sort();
-        if (!values.length) return;
-        var select = document.createElement("select");
-        select.setAttribute("aria-label", name);
-        select.innerHTML = '<option value="">全部' + name + "</option>" + values.map(function (v) {
-          return '<option value="' + escapeHtml(v) + '">' + escapeHtml(v) + "</option>";
-        }).join("");
-        select.addEventListener("change", function () {
-          if (select.value) filters[name] = select.value; else delete filters[name];
-          run(input.value, true);
-        });
-        filterBox.appendChild(select);
+  function postings(ix, word) {
+    if (!(word in ix.parsed)) {
+      ix.parsed[word] = (ix.terms[word] || "").split(",").filter(Boolean).map(function (p) {
+        var k = p.indexOf(":");
+        return [+p.slice(0, k), +p.slice(k + 1) / 10];
+      });
+    }
+    return ix.parsed[word];
+  }
+
+  function rank(query, ix) {
+    var scores = {};
+    queryWords(query, ix).forEach(function (w) {
+      [w].concat(ix.words[w] || []).forEach(function (alt) {
+        postings(ix, alt).forEach(function (p) { scores[p[0]] = (scores[p[0]] || 0) + p[1]; });
       });
     });
+    return Object.keys(scores).map(Number).filter(function (i) {
+      return !kind || ix.docs[i][0].indexOf(KINDS[kind]) === 0;
+    }).sort(function (a, b) { return scores[b] - scores[a] || a - b; }).map(function (i) {
+      var d = ix.docs[i];
+      return { url: new URL(d[0], base).href, title: d[1], excerpt: escapeHtml(d[2]), topics: d[3] };
+    });
+  }
+
+  function showFilter() {
+    if (filterBox.firstChild) return;
+    var select = document.createElement("select");
+    select.setAttribute("aria-label", "筛选");
+    select.innerHTML = '<option value="">筛选：全部</option>' + Object.keys(KINDS).concat(["法律"]).map(function (v) {
+      return '<option value="' + v + '">只看' + v + "</option>";
+    }).join("");
+    select.addEventListener("change", function () { kind = select.value; run(input.value, true); });
+    filterBox.appendChild(select);
   }
 
   function escapeHtml(s) {
     return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+
+  function render(items, more) {
+    list.innerHTML = items.slice(0, 10).map(function (d) {
+      var topics = d.topics ? '<p class="wj-result-topics">' + escapeHtml(d.topics) + "</p>" : "";
+      return '<li class="md-search-result__item"><a class="md-search-result__link" href="' + d.url + '">' +
+        '<article class="md-search-result__article md-typeset"><h1>' + escapeHtml(d.title) + "</h1>" +
+        topics + "<p>" + d.excerpt + "</p></article></a></li>";
+    }).join("");
+    meta.textContent = more ? (items.length ? "先列出 " + items.length + " 条，正在找法律条文……" : "正在找……")
+      : items.length ? "找到 " + items.length + " 条" : "没有找到。换个说法试试，比如“工钱”“租房”“赌博”";
+  }
+
+  /* Pagefind's hits not already listed, its noise taken out of the excerpt. */
+  async function fullText(query, shown) {
+    var pf = await loadPagefind();
+    var opts = kind ? { filters: { "类别": kind } } : {};
+    var found = (await pf.search(query, opts)).results.slice(0, 12);
+    var data = await Promise.all(found.map(function (r) { return r.data(); }));
+    var have = new Set(shown.map(function (d) { return new URL(d.url).pathname; }));
+    return data.filter(function (d) { return !have.has(new URL(d.url, base).pathname); }).map(function (d) {
+      var excerpt = / · |待审核|一句话要点/.test(d.excerpt.replace(/<[^>]+>/g, "")) && d.meta.summary
+        ? escapeHtml(d.meta.summary) : d.excerpt;
+      return { url: d.url, title: d.meta.title || "", excerpt: excerpt, topics: d.meta.topics || "" };
+    });
   }
 
   async function run(query, force) {
@@ -83,51 +141,42 @@
     lastQuery = query;
     if (!query) { list.innerHTML = ""; meta.textContent = "输入要找的内容"; return; }
     meta.textContent = "正在找……";
-    var pf = await load(), vocab = await words;
-    var opts = { filters: filters };
-    var found = (await pf.search(query, opts)).results;
-    if (found.length < 3) {
-      // Search the pieces one by one and rank pages by how many pieces (and how well) they match.
-      var scores = {}, byId = {};
-      var parts = pieces(query, vocab);
-      for (var i = 0; i < parts.length; i++) {
-        var terms = [parts[i]].concat(vocab.words[parts[i]] || []);
-        for (var t = 0; t < terms.length; t++) {
-          var res = (await pf.search(terms[t], opts)).results;
-          res.forEach(function (r) {
-            byId[r.id] = r;
-            scores[r.id] = (scores[r.id] || 0) + r.score + 1;
-          });
-        }
-      }
-      found.forEach(function (r) { byId[r.id] = r; scores[r.id] = (scores[r.id] || 0) + 100; });
-      found = Object.keys(scores).sort(function (a, b) { return scores[b] - scores[a]; }).map(function (id) { return byId[id]; });
+    var mine = [];
+    try {
+      var ix = await loadIndex();
+      if (query !== lastQuery) return;
+      mine = kind === "法律" ? [] : rank(query, ix);
+      render(mine, true);
+    } catch (e) { /* no index (offline, never fetched): Pagefind may still have what was saved */ }
+    var more = [];
+    try {
+      more = await fullText(query, mine);
+    } catch (e) {
+      if (query !== lastQuery) return;
+      render(mine, false);
+      meta.textContent = (mine.length ? "找到 " + mine.length + " 条。" : "") +
+        (navigator.onLine === false ? "现在没有网络：只能搜本站的资料、课程和活动（打开过搜索的才有），法律条文要等有网再搜。"
+          : "全文搜索暂时用不了，请稍后再试。");
+      return;
     }
     if (query !== lastQuery) return;
-    var shown = await Promise.all(found.slice(0, 10).map(function (r) { return r.data(); }));
-    if (query !== lastQuery) return;
-    meta.textContent = shown.length ? "找到 " + found.length + " 条" : "没有找到。换个说法试试，比如“工钱”“租房”“赌博”";
-    list.innerHTML = shown.map(function (d) {
-      var topics = (d.meta && d.meta.topics) ? '<p class="wj-result-topics">' + escapeHtml(d.meta.topics) + "</p>" : "";
-      // An excerpt from the hidden villagers'-words block is a row of synonyms: show the point instead.
-      var excerpt = / · /.test(d.excerpt.replace(/<[^>]+>/g, "")) && d.meta.summary ? escapeHtml(d.meta.summary) : d.excerpt;
-      return '<li class="md-search-result__item"><a class="md-search-result__link" href="' + d.url + '">' +
-        '<article class="md-search-result__article md-typeset"><h1>' + escapeHtml(d.meta.title || "") + "</h1>" +
-        topics + "<p>" + excerpt + "</p></article></a></li>";
-    }).join("");
+    render(mine.concat(more), false);
   }
 
-  input.addEventListener("focus", load);
+  input.addEventListener("focus", function () { showFilter(); loadIndex(); });
   input.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(function () { run(input.value); }, 250);
   });
   box.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); run(input.value, true); });
-  if (toggle) toggle.addEventListener("change", function () { if (toggle.checked) { load(); input.focus(); } });
+  if (toggle) toggle.addEventListener("change", function () {
+    if (toggle.checked) { showFilter(); loadIndex(); input.focus(); }
+  });
 
   var asked = new URLSearchParams(location.search).get("q");
   if (asked) {
     if (toggle) toggle.checked = true;
+    showFilter();
     input.value = asked;
     run(asked, true);
   }
