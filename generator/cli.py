@@ -11,7 +11,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__, pipeline
-from .problems import Failed, Problems
+from .problems import Failed, Problems, did_you_mean
 
 REGIONS_CHOICES = ("苏南", "华北", "东北", "华南")
 
@@ -44,8 +44,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="内部版：另外生成含农户名单的入户走访登记表和走访记录模板（只在镇村内部使用）")
 
     r = sub.add_parser("records", help="走访记录：导入按登记表填写的 CSV 或 Excel 文件")
-    r.add_argument("action", choices=("import",), help="import：导入")
+    r.add_argument("action", choices=("import", "export"),
+                   help="import：导入；export：把办公室服务器收到的手机记录导出成同样格式的 CSV（再 import 进考核）")
     r.add_argument("file", metavar="文件", help="CSV（UTF-8 或 GBK）或 .xlsx 文件，表头同走访记录模板")
+    r.add_argument("--db", metavar="文件", help="export：办公室服务器的数据库（默认在本机用户数据目录）")
 
     t = sub.add_parser("report", help="走访完成情况、逾期和待跟进、记录核实、研判（下月往哪里推）")
     when = t.add_mutually_exclusive_group()
@@ -103,6 +105,26 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--region", default="苏南", metavar="地区",
                    help="农事区域：苏南、华北、东北、华南（默认苏南）")
     n.add_argument("--name", metavar="镇名", help="乡镇名称，默认取目录名")
+
+    us = sub.add_parser("users", help="办公室服务器的账号：新增、停用、重设密码（密码只存 argon2 散列）")
+    us.add_argument("action", choices=("add", "disable", "reset", "list"), help="add 新增；disable 停用；reset 重设密码；list 列出")
+    us.add_argument("name", nargs="?", metavar="账号", help="登录用的账号名，如 李慧")
+    us.add_argument("--role", choices=("干部", "综治办"), default="干部", help="干部（含网格员）只能记录自己包的村；综治办看全部")
+    us.add_argument("--cadre", metavar="干部编号", help="对应干部名册里的编号（干部必填），如 li-hui")
+    us.add_argument("--password-stdin", action="store_true", help="从标准输入读密码（脚本用），否则在终端里输入两遍")
+    us.add_argument("--db", metavar="文件", help="账号和记录的数据库（默认在本机用户数据目录，不在仓库里）")
+
+    of = sub.add_parser("office", help="镇里的办公室服务器：登录后看内部版、手机上报走访记录（https）")
+    of.add_argument("--host", default="127.0.0.1", help="监听地址（默认只本机）；内网用 0.0.0.0 时必须配证书")
+    of.add_argument("--port", type=int, default=8443)
+    of.add_argument("--cert", metavar="证书", help="TLS 证书文件（PEM）")
+    of.add_argument("--key", metavar="私钥", help="TLS 私钥文件（PEM）")
+    of.add_argument("--db", metavar="文件", help="数据库文件（默认在本机用户数据目录）")
+    of.add_argument("--allow-http", action="store_true", help="不用 https 也在非本机地址上提供服务（不安全：登录密码明文传输）")
+
+    bk = sub.add_parser("backup", help="备份办公室服务器的数据库（服务器运行时也可以备份）")
+    bk.add_argument("file", metavar="文件", help="备份写到哪里，如 备份/2027-01-31.sqlite")
+    bk.add_argument("--db", metavar="文件", help="数据库文件（默认在本机用户数据目录）")
 
     sub.add_parser("schema", help="重新生成 data/schemas/ 下供编辑器使用的 JSON Schema")
     return p
@@ -224,6 +246,15 @@ def cmd_serve(args) -> int:
 def cmd_records(args) -> int:
     from .plan.records import import_file
 
+    if args.action == "export":
+        from .office.store import export_csv
+
+        project = _checked(args).project
+        store = _office_store(args, project)
+        count = export_csv(store, project, Path(args.file))
+        print(f"已导出 {count} 条手机上报的走访记录到 {args.file}；运行 wanjia records import {args.file} 计入考核和研判。",
+              file=sys.stderr)
+        return 0
     checked = _checked(args)
     o = pipeline.outreach(checked)
     found = Problems()
@@ -300,7 +331,7 @@ def cmd_laws(args) -> int:
         return 0
     name = args.law.removeprefix(laws.PREFIX)
     if not library.versions(name):
-        from .problems import did_you_mean
+
 
         print(f"wanjia：错误：法律数据库中没有《{name}》{did_you_mean(name, library.laws)}", file=sys.stderr)
         return 1
@@ -325,7 +356,7 @@ def cmd_new(args) -> int:
         print(f"wanjia：错误：参数 目录「{args.dir}」已存在且不是空的：请写一个新的目录", file=sys.stderr)
         return 2
     if args.region not in REGIONS_CHOICES:
-        from .problems import did_you_mean
+
 
         print(f"wanjia：错误：参数 --region：未知的农事区域「{args.region}」"
               f"{did_you_mean(args.region, REGIONS_CHOICES) or '，'}（可选：{'、'.join(REGIONS_CHOICES)}）", file=sys.stderr)
@@ -382,6 +413,98 @@ def cmd_roster(args) -> int:
     return 0
 
 
+def _office_store(args, project):
+    from .office.store import Store, default_path
+
+    return Store(Path(args.db) if args.db else default_path(project.township.id))
+
+
+def cmd_users(args) -> int:
+    import getpass
+
+    from .office.app import hash_password
+
+    project = _checked(args).project
+    store = _office_store(args, project)
+    if args.action == "list":
+        for row in store.db.execute("SELECT name, role, cadre, disabled FROM users ORDER BY name"):
+            print(f"{row[0]}\t{row[1]}\t{row[2] or ''}\t{'已停用' if row[3] else ''}")
+        return 0
+    if not args.name:
+        print("wanjia：错误：请写账号名，如 wanjia users add 李慧 --cadre li-hui", file=sys.stderr)
+        return 2
+    exists = store.user(args.name) is not None
+    if args.action in ("disable", "reset") and not exists:
+        print(f"wanjia：错误：没有账号「{args.name}」（wanjia users list 查看）", file=sys.stderr)
+        return 1
+    if args.action == "disable":
+        store.disable(args.name, "命令行")
+        print(f"已停用「{args.name}」，已登录的手机也退出了。", file=sys.stderr)
+        return 0
+    if args.action == "add":
+        if exists:
+            print(f"wanjia：错误：账号「{args.name}」已经有了；改密码用 wanjia users reset", file=sys.stderr)
+            return 1
+        if args.role == "干部" and args.cadre not in project.cadre:
+            hint = did_you_mean(args.cadre or "", project.cadre)
+            print(f"wanjia：错误：--cadre 应为干部名册里的编号{hint or '（如 li-hui）'}", file=sys.stderr)
+            return 2
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("密码：")
+        if getpass.getpass("再输一遍：") != password:
+            print("wanjia：错误：两次输入的密码不一样", file=sys.stderr)
+            return 1
+    if len(password) < 10:
+        print("wanjia：错误：密码至少 10 位（可以用一句好记的话）", file=sys.stderr)
+        return 1
+    if args.action == "add":
+        store.add_user(args.name, args.cadre, args.role, hash_password(password), "命令行")
+        print(f"已新增账号「{args.name}」（{args.role}）。", file=sys.stderr)
+    else:
+        store.set_password(args.name, hash_password(password), "命令行")
+        print(f"已重设「{args.name}」的密码，原来登录的手机要重新登录。", file=sys.stderr)
+    return 0
+
+
+def cmd_office(args) -> int:
+    import ipaddress
+
+    import uvicorn
+
+    from .office.app import make_app
+
+    loopback = args.host == "localhost" or ipaddress.ip_address(args.host if args.host != "localhost" else "127.0.0.1").is_loopback
+    secure = bool(args.cert and args.key)
+    if not secure and not loopback:
+        if not args.allow_http:
+            print("wanjia：错误：在内网地址上提供服务必须用 https（--cert 证书 --key 私钥）：没有 https，登录密码和农户信息"
+                  "会明文传输，手机也不能离线使用。确实只在测试时用，才加 --allow-http。", file=sys.stderr)
+            return 2
+        print("警告：没有 https，登录密码和农户信息在网络上明文传输。只可用于测试。", file=sys.stderr)
+    checked = _checked(args)
+    site = Path(args.project).resolve() / "site-internal"
+    store = _office_store(args, checked.project)
+    outreach = pipeline.outreach(checked)
+    app = make_app(checked.project, store, site if site.is_dir() else None, secure, outreach.plan)
+    scheme = "https" if secure else "http"
+    print(f"办公室服务器：{scheme}://{args.host}:{args.port}/login （按 Ctrl+C 停止）", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.cert, ssl_keyfile=args.key,
+                log_level="warning", access_log=False)
+    return 0
+
+
+def cmd_backup(args) -> int:
+    project = _checked(args).project
+    store = _office_store(args, project)
+    dest = Path(args.file)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    store.backup(dest)
+    print(f"已备份到 {dest}。恢复：停掉服务器，把这个文件复制回数据库的位置（{store.path}）。", file=sys.stderr)
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .content.json_schema import write_schemas
 
@@ -435,7 +558,8 @@ def cmd_eval_search(args) -> int:
 ENGINE_COMMANDS = ("build", "serve", "export-docs")
 COMMANDS = {"check": cmd_check, "plan": cmd_plan, "search": cmd_search, "eval-search": cmd_eval_search, "build": cmd_build, "serve": cmd_serve, "calendar": cmd_calendar,
             "schema": cmd_schema, "records": cmd_records, "report": cmd_report, "laws": cmd_laws,
-            "export-docs": cmd_export_docs, "new": cmd_new, "roster": cmd_roster}
+            "export-docs": cmd_export_docs, "new": cmd_new, "roster": cmd_roster, "users": cmd_users,
+            "office": cmd_office, "backup": cmd_backup}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,7 @@ from .content.laws import LawLibrary, open_library, package_db
 from .content.load import load_project
 from .content.model import Project
 from .content.words import Vocabulary
+from .phone_search import phone_index
 from .plan import assess, schedule
 from .plan.almanac import Almanac
 from .plan.almanac import check as check_almanac
@@ -37,6 +38,7 @@ from .problems import Failed, Pos, Problems
 from .search import Searcher, law_docs, open_index, project_docs
 from .site import agenda, dashboard, pages
 from .site.inputs import Link, Outreach, SiteSource
+from .site.text import tel_links
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def assessment(o: Outreach, month: tuple[int, int] | None = None, year: int | No
         month = max(months) if months else (o.year, 12)
     start, end = assess.period(*(month if month else (year or o.year, None)))
     # Nothing after today is due yet; records dated later (the demo's fictional year) move "today" on.
-    today = max([dt.date.today()] + [r.date for r in (*records, *o.field.lessons)])
+    today = max([dt.date.today(), *(r.date for r in records), *(le.date for le in o.field.lessons)])
     return assess.assess(o.project, o.plan_year, o.plan, records, incidents, start, min(end, today), o.field.lessons)
 
 
@@ -175,7 +177,14 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
         twice = out.keys() & part.keys()
         assert not twice, f"pages with two writers: {sorted(twice)[:5]}"
         out.update(part)
-    return out
+    project = o.project
+    # The phone's search index: the search stage's second output, ranked like `wanjia search`.
+    out["assets/wanjia-search.json"] = phone_index(project, Vocabulary.of(project.synonyms),
+                                                   {t.id: t.name for t in project.topics})
+    numbers = [h.number for h in project.hotlines] + [c.phone for c in project.township.cadres
+                                                      if c.phone and (c.phone_public or internal)]
+    return {path: tel_links(page, numbers) if isinstance(page, str) and path.endswith(".md") else page
+            for path, page in out.items()}
 
 
 def site_source(checked: Checked, internal: bool = False) -> SiteSource:

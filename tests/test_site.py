@@ -195,3 +195,22 @@ def test_export_docs_is_the_same_site_for_a_plain_engine(built_demo: Path, tmp_p
 def test_export_docs_refuses_the_project_itself(demo_copy, wanjia):
     run = wanjia("-C", demo_copy, "export-docs", demo_copy / "docs")
     assert run.code == 2 and "不能是乡镇项目目录" in run.err and (demo_copy / "docs").is_dir()
+
+
+def test_two_builds_at_once_take_turns(demo_copy):
+    """A second `wanjia build` started while one runs waits for it (and says so), then builds:
+    both succeed and the site is whole (they used to share one staging folder and crash)."""
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-c", "from generator.cli import main; raise SystemExit(main())", "-C",
+               str(demo_copy), "build"]
+    first = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # the first is past its checks and building
+    second = subprocess.run(command, stderr=subprocess.PIPE, text=True, timeout=600)
+    first_err = first.communicate(timeout=600)[1]
+    assert first.returncode == 0 and second.returncode == 0, (first_err[-500:], second.stderr[-500:])
+    assert "内部错误" not in first_err + second.stderr
+    assert "另一个 wanjia 正在生成" in second.stderr
+    assert (demo_copy / "site/index.html").exists() and not list(demo_copy.glob(".site*"))

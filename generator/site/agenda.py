@@ -138,14 +138,12 @@ def _by_day(here: str, visits, project, carry, me: str | None = None, show_villa
 def village_schedule(village_id: str, outreach, visits, carry) -> str:
     plan, project = outreach.plan, outreach.project
     here = f"villages/{village_id}.md"
-    misses = [u for u in plan.unplaced if u.village == village_id]
-    if not visits and not misses:
+    if not visits:
         return ""
     out = [f"\n## {plan.year} 年走访安排（{len(visits)} 次）\n\n"]
-    if misses:
-        out.append("!!! warning \"没排下的\"\n" + "".join(f"    - {escape(u.reason)}\n" for u in misses) + "\n")
     if visits:
-        out.append(f"[订阅本村走访日历]({link(here, f'calendar/villages/{village_id}.ics')})\n")
+        out.append(f"[订阅本村走访日历]({link(here, f'calendar/villages/{village_id}.ics')})\n\n"
+                   '<p class="wj-next" data-wj-next hidden></p>\n')
         out.append(_by_day(here, visits, project, carry, show_village=False))
     return "".join(out)
 
@@ -178,11 +176,22 @@ def campaign_schedule(matched, outreach, visits, row: dict) -> str:
             village = project.village[vid]
             out.append(f"| [{escape(village.name)}]({link(here, f'villages/{vid}.md')}) | {len(vs)} | "
                        f"{sum(v.households for v in vs)} | {md(vs[0].date)}—{md(vs[-1].date)} |\n")
-    misses = [u for u in plan.unplaced if u.campaign == c.id]
-    if misses:
-        out.append(f"\n!!! warning \"没排下的（{len(misses)} 处）\"\n"
-                   + "".join(f"    - {escape(u.reason)}\n" for u in misses[:20])
-                   + (f"    - ……共 {len(misses)} 处，见各村页面\n" if len(misses) > 20 else "") + "\n")
+    return "".join(out)
+
+
+def unplaced_page(outreach) -> str:
+    """What the plan could not place and why (leave, duty, meetings, caps): the organizer's to-do,
+    in the internal build only; the public pages show the plan, not the office's planning notes."""
+    plan = outreach.plan
+    out = [frontmatter("没排下的走访"), f"# {plan.year} 年没排下的走访\n\n"
+           "按活动列出；调整请假、值班、会议或每人每周时段上限后重新生成（也可运行 wanjia plan 查看）。\n\n"]
+    for m in outreach.matched:
+        misses = [u for u in plan.unplaced if u.campaign == m.campaign.id]
+        if misses:
+            out.append(f"## {escape(m.campaign.title)}（{len(misses)} 处）\n\n"
+                       + "".join(f"- {escape(u.reason)}\n" for u in misses) + "\n")
+    if not plan.unplaced:
+        out.append("全部排下了。\n")
     return "".join(out)
 
 
@@ -193,7 +202,8 @@ def cadre_page(cadre, outreach, visits, carry) -> str:
     return (frontmatter(f"{cadre.name}的走访安排") + f"# {escape(cadre.name)}的走访安排\n\n"
             f"{cadre.unit} · {cadre.role}　包村：" + ("、".join(f"[{escape(v.name)}]({link(here, f'villages/{v.id}.md')})"
                                                        for v in teams) or "无") + "\n\n"
-            f"{plan.year} 年共 {len(visits)} 次。[订阅到手机日历]({link(here, f'calendar/cadres/{cadre.id}.ics')})\n"
+            f"{plan.year} 年共 {len(visits)} 次。[订阅到手机日历]({link(here, f'calendar/cadres/{cadre.id}.ics')})\n\n"
+            '<p class="wj-next" data-wj-next hidden></p>\n'
             + _by_day(here, visits, project, carry, me=cadre.id))
 
 
@@ -366,7 +376,8 @@ def internal_pages(outreach: Outreach) -> dict[str, str | bytes]:
             groups[(v.campaign, v.village)].append(v)
     index = [frontmatter("内部：入户走访登记表"), "# 入户走访登记表（内部）\n\n"
              "!!! danger \"内部资料\"\n    含农户姓名和门牌，只在镇村内部使用，不得上传公开网站或转发。\n\n"
-             "[走访记录与考核](report/index.md)　[研判：下月往哪里推](report/yanpan.md)\n\n"
+             "[走访记录与考核](report/index.md)　[研判：下月往哪里推](report/yanpan.md)　"
+             f"[没排下的走访（{len(plan.unplaced)} 处）](unplaced.md)\n\n"
              "走访记录导入模板：[Excel](records-template.xlsx)　[CSV](records-template.csv)。走访后按登记表填写，"
              "再用 `wanjia records import` 导入。\n\n"]
     for m in outreach.matched:
@@ -380,6 +391,7 @@ def internal_pages(outreach: Outreach) -> dict[str, str | bytes]:
             index.append(f"- [{escape(project.village[vid].name)}]({link('internal/index.md', path)})（{len(vs)} 张）\n")
         index.append("\n")
     pages["internal/index.md"] = "".join(index)
+    pages["internal/unplaced.md"] = unplaced_page(outreach)
     pages["internal/records-template.csv"] = records_template(outreach)
     pages["internal/records-template.xlsx"] = records_template_xlsx(outreach)
     return pages

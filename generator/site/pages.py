@@ -17,7 +17,6 @@ from ..content.words import Vocabulary
 from ..plan.match import Matched, campaigns_for_village, in_season
 from . import lessondocs, yearview
 from .inputs import Outreach, ScheduleSections
-from .phone_search import phone_index
 from .templates import render
 from .text import KIND_NAMES, WEEKDAYS, frontmatter, json_in_html, law_of_this_work, link, md, page_url, span_text
 
@@ -96,7 +95,7 @@ def site_pages(outreach: Outreach, sections: ScheduleSections) -> dict[str, str 
     project = outreach.project
     pages: dict[str, str | bytes] = {"index.md": home(outreach), "materials/index.md": materials_index(project),
              "calendar/index.md": yearview.calendar_page(outreach), "calendar/outreach.ics": yearview.outreach_ics(outreach),
-             "search/index.md": search_page(project), "assets/wanjia-search.json": search_index(project),
+             "search/index.md": search_page(project),
              "topics/index.md": topics_index(project), "audiences/index.md": audiences_index(project),
              "campaigns/index.md": campaigns_index(project), "villages/index.md": villages_index(project),
              "lessons/index.md": lessons_index(project), "schools/index.md": schools_index(project),
@@ -419,11 +418,6 @@ def _search_form(action: str) -> str:
 def search_page(project: Project) -> str:
     return (frontmatter("搜索", hide="[toc]") + "# 搜索\n\n" + _search_form("./") + "\n\n"
             "可以直接说村民的原话，比如“包工头跑了，工钱找谁要”“过年打牌犯法吗”。\n{ .wj-muted }\n")
-
-
-def search_index(project: Project) -> bytes:
-    """The phone's search: the township's own pages ranked as the CLI ranks them (phone_search.py)."""
-    return phone_index(project, Vocabulary.of(project.synonyms), {t.id: t.name for t in project.topics})
 
 
 # ---------------------------------------------------------------- the township's own pages, decorated

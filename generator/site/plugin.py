@@ -76,8 +76,9 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         config.nav = NAV + ([INTERNAL_NAV] if self.source.internal else [])
         config.extra["wanjia_internal"] = self.source.internal
         config.theme.dirs.insert(0, str(THEME_DIR))  # our header, search box and page marks
-        if "assets/wanjia.css" not in config.extra_css:
-            config.extra_css.append("assets/wanjia.css")
+        # Our own files under fixed names get ?v=<their content's hash>, and so does the service
+        # worker: a rebuild that changes them reaches phones that saved the old ones.
+        config.extra["wj_v"] = assets_version(self.source)
         config.validation.nav.omitted_files = logging.DEBUG  # detail pages are reached by links
         config.validation.links.not_found = logging.WARNING
         # mkdocs --strict aborts *after* on_post_build; count warnings ourselves so that a
@@ -168,10 +169,32 @@ def _swap_in(built: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+BUILD_WAIT = 600.0  # seconds a build waits for another one (wanjia build, or serve's rebuild) to finish
+
+
 def build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir: str | None = None) -> Path:
-    """Build the township's site from `source`. The internal build (walk sheets with households)
-    goes to its own folder, never over the public one. Returns the site folder; on any failure
-    raises EngineFailed, and the previous site folder is left as it was."""
+    """Build the township's site from `source`, one build at a time per township: builds share the
+    staging folder and the caches, so a second one waits for the first (and says so)."""
+    from ..locking import Busy, held
+
+    def waiting() -> None:
+        print("另一个 wanjia 正在生成这个乡镇的网站，等它完成后接着生成……", file=sys.stderr)
+
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(held(root / ".cache" / "wanjia" / "build.lock", BUILD_WAIT, "", on_wait=waiting))
+        except Busy:
+            raise EngineFailed(f"另一个 wanjia build 或 serve 一直在生成网站（等了 {BUILD_WAIT / 60:.0f} 分钟）："
+                               "请等它结束，或关掉它再试") from None
+        return _build_site(root, source, strict=strict, site_dir=site_dir)
+
+
+def _build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir: str | None = None) -> Path:
+    """The build itself. The internal build (walk sheets with households) goes to its own folder,
+    never over the public one. Returns the site folder; on any failure raises EngineFailed, and
+    the previous site folder is left as it was."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -202,6 +225,19 @@ def build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir
     return plugin.final_dir
 
 
+def assets_version(source: SiteSource) -> str:
+    """A short hash of everything the pages load under a fixed name (wanjia.css, wanjia.js, the
+    service worker, the phone's search index)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("assets/wanjia.css", "assets/wanjia.js", "sw.js"):
+        digest.update((THEME_DIR / name).read_bytes())
+    index = source.pages.get("assets/wanjia-search.json", b"")
+    digest.update(index if isinstance(index, bytes) else index.encode("utf-8"))
+    return digest.hexdigest()[:10]
+
+
 def export_docs(root: Path, source: SiteSource, dest: Path) -> Path:
     """The site as a plain docs folder and mkdocs.yml, for an engine that does not run mkdocs
     plugins (Zensical ignores `plugins: - wanjia`): the township's docs/, every page of `source`
@@ -224,9 +260,7 @@ def export_docs(root: Path, source: SiteSource, dest: Path) -> Path:
     config.setdefault("theme", {})["custom_dir"] = "overrides"
     config["nav"] = NAV + ([INTERNAL_NAV] if source.internal else [])
     config.setdefault("extra", {})["wanjia_internal"] = source.internal
-    css = config.setdefault("extra_css", [])
-    if "assets/wanjia.css" not in css:
-        css.append("assets/wanjia.css")
+    config["extra"]["wj_v"] = assets_version(source)
     config["validation"] = {"nav": {"omitted_files": "info"}, "links": {"not_found": "warn"}}
     (tmp / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     _swap_in(tmp, dest)

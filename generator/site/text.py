@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+import re
 
 from ..content.model import Project
 from ..plan.almanac import Span
@@ -63,3 +64,30 @@ def json_in_html(data) -> str:
     end the block or open markup."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# What a phone number inside must not become a link: front matter, code, Markdown links, HTML tags
+# and the insides of links, scripts and pictures.
+_NOT_TEXT = re.compile(r"(?s)\A---\n.*?\n---\n|```.*?```|`[^`\n]*`|!?\[[^\]\n]*\]\([^)\n]*\)"
+                       r"|<(a|script|style|svg|code|textarea|title)\b.*?</\1>|<[^>]+>")
+
+
+def tel_links(text: str, numbers: list[str]) -> str:
+    """Every phone number the site prints (hotlines, public work lines) as a `tel:` link, so a
+    villager's phone dials it with one tap. Works on a page's Markdown (and the HTML in it), so any
+    engine that renders the pages renders the links."""
+    if not numbers:
+        return text
+    pattern = re.compile(r"(?<![\d\w.-])(" + "|".join(map(re.escape, sorted(set(numbers), key=len, reverse=True)))
+                         + r")(?![\d\w])")
+
+    def link(m: re.Match) -> str:
+        return f'<a href="tel:{re.sub(r"[^0-9]", "", m.group(1))}">{m.group(1)}</a>'
+
+    out, at = [], 0
+    for skip in _NOT_TEXT.finditer(text):
+        out.append(pattern.sub(link, text[at:skip.start()]))
+        out.append(skip.group())
+        at = skip.end()
+    out.append(pattern.sub(link, text[at:]))
+    return "".join(out)

@@ -1,10 +1,15 @@
 /* Wanjia's service worker: pages a cadre opened and the search files used stay on the phone.
    Pages: served from the phone at once when saved, refreshed in the background when the network
-   answers (a weak network never holds a page up); a page never opened shows the 离线 page.
-   Styles, scripts and search files: from the phone when saved, else fetched and saved. */
+   answers (a weak network never holds a page up); when the fresh copy differs, the page is told
+   and offers 有更新. A page never opened shows the 离线 page.
+   Styles, scripts and search files: from the phone when saved, else fetched and saved.
+   Updates: the pages load our files as name?v=<hash> and register this worker as sw.js?v=<hash>,
+   so a rebuild that changes them installs a new worker; on activating it drops the files saved
+   under older versions and refreshes the saved pages, so the phone is on the new site at once. */
 "use strict";
+var VERSION = new URL(self.location.href).searchParams.get("v") || "0";
 var PAGES = "wanjia-pages";
-var FILES = "wanjia-files";
+var FILES = "wanjia-files-" + VERSION;
 var scope = self.registration.scope;
 var OFFLINE = scope + "offline/";
 
@@ -13,12 +18,47 @@ self.addEventListener("install", function (event) {
     .then(function () { return self.skipWaiting(); }));
 });
 
+/* Files saved under older versions. Dropped on activating, and again (at most every few seconds) as
+   this worker answers requests: the old worker may still be saving what the last page under it asked for. */
+function dropOld() {
+  return caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (n) { return n.indexOf("wanjia-files") === 0 && n !== FILES; })
+      .map(function (n) { return caches.delete(n); }));
+  });
+}
+var dropped = 0;
+
 self.addEventListener("activate", function (event) {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(dropOld().then(function () { return caches.open(PAGES); }).then(function (cache) {
+    // Saved pages name the old files: fetch them again now (kept as they are if the network fails).
+    return cache.keys().then(function (keys) {
+      return Promise.all(keys.map(function (req) {
+        return fetch(req.url, { cache: "no-cache" }).then(function (res) {
+          if (res.ok) return cache.put(req, res);
+        }).catch(function () {});
+      }));
+    });
+  }).then(function () { return self.clients.claim(); }));
 });
 
 function isPage(request) {
   return request.mode === "navigate" || (request.headers.get("accept") || "").indexOf("text/html") >= 0;
+}
+
+/* The saved copy was shown, and the network's differs: tell the page (it offers 有更新). The
+   network may answer before the page that is opening exists: ask for it a few times. */
+function changed(saved, fresh, url, clientId) {
+  if (!fresh || !fresh.ok) return;
+  return Promise.all([saved.text(), fresh.clone().text()]).then(function (texts) {
+    if (texts[0] === texts[1]) return;
+    var tell = function (tries) {
+      return self.clients.get(clientId).then(function (client) {
+        if (client) return client.postMessage({ updated: url });
+        if (tries > 0) return new Promise(function (ok) { setTimeout(ok, 250); }).then(function () { return tell(tries - 1); });
+      });
+    };
+    return tell(20);
+  });
 }
 
 function save(cacheName, request, response) {
@@ -43,11 +83,17 @@ self.addEventListener("message", function (event) {
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET" || request.url.indexOf(scope) !== 0) return;
+  if (Date.now() - dropped > 3000) { dropped = Date.now(); event.waitUntil(dropOld()); }
   if (isPage(request)) {
     event.respondWith(caches.open(PAGES).then(function (cache) {
       return cache.match(request, { ignoreSearch: true }).then(function (hit) {
         var fresh = fetch(request).then(function (res) { return save(PAGES, request, res); });
-        if (hit) { fresh.catch(function () {}); return hit; }
+        if (hit) {
+          var shown = hit.clone();  // the page reads `hit`; compare against a copy of it
+          event.waitUntil(fresh.then(function (res) { return changed(shown, res, request.url, event.resultingClientId); })
+            .catch(function () {}));
+          return hit;
+        }
         // To the 离线 page's own address, so that its styles and scripts resolve as usual.
         return fresh.catch(function () { return Response.redirect(OFFLINE, 302); });
       });

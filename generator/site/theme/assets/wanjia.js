@@ -16,6 +16,7 @@
   var toggle = document.getElementById("__search");
   var index = null, engine = null, kind = "", timer = null, lastQuery = "";
   var KINDS = { "资料": "materials/", "法治课": "lessons/", "宣传活动": "campaigns/" };
+  var ENOUGH = 5;  // own results that make a first answer without the full-text index
   var PUNCT = /[\s\u3000-\u303f\uff00-\uffef!-\/:-@\[-`{-~“”‘’…—·]+/;
 
   function loadIndex() {
@@ -135,7 +136,7 @@
     });
   }
 
-  async function run(query, force) {
+  async function run(query, force, full) {
     query = query.trim();
     if (!force && query === lastQuery) return;
     lastQuery = query;
@@ -148,6 +149,16 @@
       mine = kind === "法律" ? [] : rank(query, ix);
       render(mine, true);
     } catch (e) { /* no index (offline, never fetched): Pagefind may still have what was saved */ }
+    if (mine.length >= ENOUGH && !full) {
+      // Enough of the township's own pages: the full-text index (law texts and the rest, a few
+      // hundred kB on a first search) loads only if asked for.
+      render(mine, false);
+      var ask = document.createElement("li");
+      ask.innerHTML = '<button type="button" class="wj-more">再到法律条文和其他页面里找</button>';
+      ask.querySelector("button").addEventListener("click", function () { run(query, true, true); });
+      list.appendChild(ask);
+      return;
+    }
     var more = [];
     try {
       more = await fullText(query, mine);
@@ -272,7 +283,16 @@
     }
     return;
   }
-  navigator.serviceWorker.register(new URL("sw.js", root).href, { scope: root.pathname }).then(function () {
+  var script = document.querySelector("script[data-wj-v]");
+  var version = script ? script.getAttribute("data-wj-v") : "0";
+  navigator.serviceWorker.addEventListener("message", function (event) {
+    var bar = document.querySelector("[data-wj-update]");
+    if (bar && event.data && event.data.updated && event.data.updated.split("#")[0] === location.href.split("#")[0]) {
+      bar.hidden = false;  // this page came from the phone's copy, and the site has a newer one
+      bar.querySelector("a").addEventListener("click", function (e) { e.preventDefault(); location.reload(); });
+    }
+  });
+  navigator.serviceWorker.register(new URL("sw.js?v=" + version, root).href, { scope: root.pathname }).then(function () {
     return navigator.serviceWorker.ready;
   }).then(function (reg) {
     // This first page was loaded before the worker took over: hand it what to keep.
@@ -319,5 +339,43 @@
     li.appendChild(a);
     list.appendChild(li);
   });
+  box.hidden = false;
+})();
+
+/* Calendars: beside each download of an .ics file, a webcal:// link that subscribes, so the phone's
+   calendar follows the plan when the township rebuilds it. Needs the site's own address: not on file://. */
+(function () {
+  "use strict";
+  if (!/^https?:$/.test(location.protocol)) return;
+  Array.prototype.forEach.call(document.querySelectorAll('a[href$=".ics"]'), function (a) {
+    var url = new URL(a.getAttribute("href"), location.href);
+    var sub = document.createElement("a");
+    sub.href = "webcal://" + url.host + url.pathname;
+    sub.className = "wj-webcal";
+    sub.textContent = "订阅（自动更新）";
+    a.textContent = a.textContent.replace("订阅到手机日历", "下载日历文件").replace(/^订阅/, "下载");
+    a.parentNode.insertBefore(sub, a.nextSibling);
+    a.parentNode.insertBefore(document.createTextNode("　"), sub);
+  });
+})();
+
+/* A cadre's or village's plan opens at today: the phone's own date finds the next day with visits
+   (the page is the same whatever day it was built) and puts it on top. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-wj-next]");
+  if (!box) return;
+  var now = new Date();
+  var today = now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
+  var days = Array.prototype.filter.call(document.querySelectorAll("article strong > a[href*='days/']"), function (a) {
+    return /days\/(\d{4}-\d{2}-\d{2})/.test(a.getAttribute("href"));
+  });
+  var next = days.filter(function (a) { return a.getAttribute("href").match(/days\/(\d{4}-\d{2}-\d{2})/)[1] >= today; })[0];
+  if (!next) return;
+  var day = next.closest("p");
+  day.id = day.id || "wj-next-day";
+  var list = day.nextElementSibling;
+  box.innerHTML = "下一次走访：<a href=\"#" + day.id + "\">" + next.textContent.replace(/[<&]/g, "") + "</a>" +
+    (list && list.tagName === "UL" ? "<br>" + list.innerText.split("\n")[0].replace(/[<&]/g, "") : "");
   box.hidden = false;
 })();

@@ -16,8 +16,8 @@ import json
 import math
 from collections import Counter
 
-from ..content.words import Vocabulary, normalize
-from ..search import FILLER, PUNCT, Doc, project_docs, teach_jieba
+from .content.words import Vocabulary, normalize
+from .search import FILLER, PUNCT, Doc, project_docs, teach_jieba
 
 FIELD_BOOSTS = (("title", 3.0), ("summary", 2.0), ("body", 1.0), ("colloquial", 1.5))  # as the whoosh schema
 K1, B = 1.2, 0.5   # b below whoosh's 0.75: long sheets are not less relevant for being thorough
@@ -38,10 +38,10 @@ def weights(docs: list[Doc], vocab: Vocabulary) -> list[dict[str, float]]:
     for d in docs:
         colloquial = " ".join(vocab.colloquial_for(f"{d.title}\n{d.summary}\n{d.body}"))
         fields = {"title": d.title, "summary": d.summary, "body": d.body, "colloquial": colloquial}
-        tf: Counter[str] = Counter()
+        tf: dict[str, float] = {}
         for name, boost in FIELD_BOOSTS:
             for w in _words(fields[name]):
-                tf[w] += boost
+                tf[w] = tf.get(w, 0.0) + boost
         counts.append(tf)
         lengths.append(sum(tf.values()))
     n, average = len(docs), (sum(lengths) / len(lengths) if lengths else 1.0)
