@@ -143,16 +143,25 @@ def _list(text: str) -> list[str]:
     return [part for part in SEPARATORS.split(text.strip()) if part]
 
 
-def parse_row(row: Row, shown: str, names: _Names, problems: Problems) -> Record | None:
-    """One row checked field by field; None (after reporting every fault) when it cannot be kept."""
-    before = len(problems.errors)
-
+def _reporter(row: Row, shown: str, problems: Problems) -> Callable[[str, str], None]:
+    """Report a fault of a row at its cell, 第 N 行 first."""
     def bad(column: str, message: str) -> None:
         problems.error(row.pos(shown, column), f"第 {row.line} 行：{message}")
+    return bad
 
+
+def _day(row: Row, bad: Callable[[str, str], None]) -> dt.date | None:
     day = _date(row.get("日期"))
     if day is None:
         bad("日期", f"日期「{row.get('日期')}」看不懂，应写成 2027-01-15")
+    return day
+
+
+def parse_row(row: Row, shown: str, names: _Names, problems: Problems) -> Record | None:
+    """One row checked field by field; None (after reporting every fault) when it cannot be kept."""
+    before = len(problems.errors)
+    bad = _reporter(row, shown, problems)
+    day = _day(row, bad)
     time = row.get("时间")
     if time and not re.fullmatch(r"([01]?\d|2[0-3])[:：][0-5]\d", time):
         bad("时间", f"时间「{time}」看不懂，应写成 19:30")
@@ -224,13 +233,8 @@ def parse_row(row: Row, shown: str, names: _Names, problems: Problems) -> Record
 def parse_lesson_row(row: Row, shown: str, names: _Names, problems: Problems) -> LessonRecord | None:
     """One row of a 法治课 record, checked like a visit's."""
     before = len(problems.errors)
-
-    def bad(column: str, message: str) -> None:
-        problems.error(row.pos(shown, column), f"第 {row.line} 行：{message}")
-
-    day = _date(row.get("日期"))
-    if day is None:
-        bad("日期", f"日期「{row.get('日期')}」看不懂，应写成 2027-03-15")
+    bad = _reporter(row, shown, problems)
+    day = _day(row, bad)
     school = names.school.get(row.get("学校"))
     if school is None:
         bad("学校", f"未知的学校「{row.get('学校')}」{did_you_mean(row.get('学校'), names.school)}")
