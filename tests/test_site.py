@@ -198,7 +198,7 @@ def test_export_docs_refuses_the_project_itself(demo_copy, wanjia):
 
 
 def test_two_builds_at_once_take_turns(demo_copy):
-    """A second `wanjia build` started while one runs waits for it (and says so), then builds:
+    """Two `wanjia build`s at once: the one that reaches the engine second waits (and says so), then builds:
     both succeed and the site is whole (they used to share one staging folder and crash)."""
     import subprocess
     import sys
@@ -212,5 +212,6 @@ def test_two_builds_at_once_take_turns(demo_copy):
     first_err = first.communicate(timeout=600)[1]
     assert first.returncode == 0 and second.returncode == 0, (first_err[-500:], second.stderr[-500:])
     assert "内部错误" not in first_err + second.stderr
-    assert "另一个 wanjia 正在生成" in second.stderr
+    # whichever reached the site engine second waited for the other, and said so
+    assert (first_err + second.stderr).count("另一个 wanjia 正在生成") == 1
     assert (demo_copy / "site/index.html").exists() and not list(demo_copy.glob(".site*"))
