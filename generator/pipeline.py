@@ -17,10 +17,12 @@ see exactly the same problems and pages.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import project_cache
 from .content import hotlines, privacy, readability
 from .content.citations import check_pages, check_reviews
 from .content.laws import LawLibrary, open_library, package_db
@@ -35,10 +37,10 @@ from .plan.match import PlanYear, plan_year
 from .plan.records import FieldData, field_data, has_field_data
 from .plan.schedule import Plan
 from .problems import Failed, Pos, Problems
-from .search import Searcher, law_docs, open_index, project_docs
+from .search import Searcher, law_docs, open_index, project_docs, teach_jieba
 from .site import agenda, dashboard, pages
 from .site.inputs import Link, Outreach, SiteSource
-from .site.text import tel_links
+from .site.text import drop_empty_columns, tel_links
 
 
 @dataclass(frozen=True)
@@ -136,16 +138,22 @@ def knowledge_index(project: Project, laws: LawLibrary | None = None, law_limit:
 
 
 def related_pages(checked: Checked, limit: int = 3) -> Mapping[str, tuple[Link, ...]]:
-    """Related materials for every material and campaign page, from the same index as search."""
-    out: dict[str, tuple[Link, ...]] = {}
-    with knowledge_index(checked.project) as searcher:
-        for m in checked.project.materials:
-            uid = f"material:{m.id}"
-            out[uid] = tuple(Link(h.title, h.path) for h in searcher.related(uid, limit=limit))
-        for c in checked.project.campaigns:
-            uid = f"campaign:{c.id}"
-            out[uid] = tuple(Link(h.title, h.path) for h in searcher.related(uid, limit=limit + 2))
-    return out
+    """Related materials for every material and campaign page, from the same index as search;
+    cached on exactly what that index holds (every document's digest and the villagers' words)."""
+    project = checked.project
+
+    def make() -> bytes:
+        out: dict[str, list[tuple[str, str]]] = {}
+        with knowledge_index(project) as searcher:
+            for uid, top in [*((f"material:{m.id}", limit) for m in project.materials),
+                             *((f"campaign:{c.id}", limit + 2) for c in project.campaigns)]:
+                out[uid] = [(h.title, h.path) for h in searcher.related(uid, limit=top)]
+        return json.dumps(out, ensure_ascii=False).encode("utf-8")
+
+    docs = project_docs(project)
+    key = f"{limit}|{Vocabulary.of(project.synonyms).digest}|" + "|".join(sorted(d.digest for d in docs))
+    found = json.loads(project_cache(project.root).memo("related", key, make))
+    return {uid: tuple(Link(title, path) for title, path in links) for uid, links in found.items()}
 
 
 def assessment(o: Outreach, month: tuple[int, int] | None = None, year: int | None = None) -> assess.Assessment:
@@ -167,7 +175,7 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
     generated pages and the township's own materials and lessons with their header and footer.
     Each page has one writer; two writers of one page is a bug, not a merge."""
     sections = agenda.schedule_sections(o)
-    out = dict(pages.site_pages(o, sections))
+    out = dict(pages.site_pages(o, sections, project_cache(o.project.root)))
     parts = [agenda.plan_pages(o)]
     if internal:
         if o.field.errors:
@@ -183,12 +191,15 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
                                                    {t.id: t.name for t in project.topics})
     numbers = [h.number for h in project.hotlines] + [c.phone for c in project.township.cadres
                                                       if c.phone and (c.phone_public or internal)]
-    return {path: tel_links(page, numbers) if isinstance(page, str) and path.endswith(".md") else page
-            for path, page in out.items()}
+    return {path: tel_links(drop_empty_columns(page), numbers) if isinstance(page, str) and path.endswith(".md")
+            else page for path, page in out.items()}
 
 
 def site_source(checked: Checked, internal: bool = False) -> SiteSource:
     """Everything the site engine needs for a build: the stages after check, then every page."""
+    # jieba is process-wide: teach it the villagers' words up front, so that its segmentation (the
+    # privacy guard's word boundaries) is the same whether or not the search index was opened.
+    teach_jieba(Vocabulary.of(checked.project.synonyms))
     return SiteSource(checked.project, site_pages(outreach(checked, related=True), internal), internal)
 
 

@@ -470,3 +470,73 @@ def test_no_page_is_wider_than_the_phone(chromium, site, built_demo):
             wide.append((rel, over))
     context.close()
     assert wide == []
+
+
+def test_a_sheet_becomes_a_picture_for_the_wechat_group(chromium, site):
+    """「生成图片」 on a material draws its 明白纸 as one long picture with the QR code of the page's
+    public address, shown as an <img> to long-press; the drawing code loads only on the tap."""
+    import base64
+
+    import segno
+
+    outreach = demo_outreach()
+    m = outreach.project.material["wage-arrears-contractor-ran"]
+    context = _phone(chromium, site, service_workers="block")
+    page = context.new_page()
+    asked = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(site + PAGES["material"])
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in asked if "wanjia-image" in u], "the drawing code loaded before the tap"
+    page.locator("button[data-wj-image]").click()
+    img = page.locator("img[data-wj-image-out]")
+    img.wait_for(timeout=20000)
+    assert [u for u in asked if "wanjia-image" in u]
+    _shot(page, "material-image")
+    found = img.evaluate("""i => { const c = document.createElement('canvas'); c.width = i.naturalWidth; c.height = i.naturalHeight;
+      const x = c.getContext('2d'); x.drawImage(i, 0, 0); const d = x.getImageData(0, 0, c.width, c.height).data;
+      let dark = 0; for (let k = 0; k < d.length; k += 4) if (d[k] < 128) dark++;
+      const [qx, qy, qs] = (i.dataset.qr.split(' ')[0] || '0,0,0').split(',').map(Number);
+      return {w: c.width, h: c.height, dark: dark / (c.width * c.height), qr: [qx, qy, qs], src: i.src,
+              pixels: Array.from(x.getImageData(qx, qy, qs || 1, qs || 1).data.filter((_, k) => k % 4 === 0))}; }""")
+    assert found["w"] == 750 and found["h"] > 1200, (found["w"], found["h"])
+    assert 0.01 < found["dark"] < 0.4
+    # The QR code, module by module, is the page's public address.
+    url = outreach.project.township.site_url.rstrip("/") + "/" + m.src.removesuffix(".md") + "/"
+    matrix = segno.make(url, error="m").matrix
+    n = len(matrix) + 2  # segno's border of one module
+    x0, y0, size = found["qr"]
+    assert size > 0
+    unit = size / n
+    wrong = [(r, c) for r, row in enumerate(matrix) for c, bit in enumerate(row)
+             if (found["pixels"][int((r + 1.5) * unit) * size + int((c + 1.5) * unit)] < 128) != bool(bit)]
+    assert wrong == [], f"{len(wrong)} QR modules wrong"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "sheet-image.png").write_bytes(base64.b64decode(found["src"].split(",", 1)[1]))
+    assert context.outside == []
+    context.close()
+
+
+def test_tables_are_lists_on_a_phone_and_plans_fold_by_month(chromium, site):
+    """A table of three or more columns shows as one card per row, each value under its column's
+    name; a column no row fills is gone; a cadre's year is folded by month with the month of the
+    phone's next visit open."""
+    context = _phone(chromium, site, service_workers="block")
+    page = context.new_page()
+    page.goto(site + "villages/")
+    cell = page.locator("article table[data-wj-cards] tbody tr").first.locator("td").nth(2)
+    assert page.evaluate("td => getComputedStyle(td, '::before').content", cell.element_handle()) == '"户数："'
+    assert page.locator("article table thead").first.is_hidden()
+    _shot(page, "villages")
+    page.goto(site + PAGES["village"])  # no one of its team has a public work line: no 工作电话 column
+    assert "工作电话" not in page.locator("article").inner_text()
+    page.clock.set_fixed_time("2027-04-10T08:00:00")  # no visit in April: May opens
+    page.goto(site + PAGES["cadre"])
+    folds = page.locator("details.wj-plan-month")
+    assert folds.count() >= 4
+    opened = [t for t in folds.all() if t.evaluate("d => d.open")]
+    assert len(opened) == 1
+    assert opened[0].locator("summary").inner_text().startswith("5 月")
+    assert page.locator("[data-wj-next]").is_visible()
+    _shot(page, "cadre-folded")
+    context.close()

@@ -1,6 +1,7 @@
 """Real mkdocs builds of the demo and of small fixture projects, checked on the built HTML."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -90,14 +91,44 @@ def _tree(site: Path) -> dict[str, bytes]:
             and not any(part in str(p.relative_to(site)) for part in _PAGEFIND_UNORDERED)}
 
 
-def test_build_is_deterministic(tmp_path: Path):
-    a, b = copy_demo(tmp_path / "a"), copy_demo(tmp_path / "b")
+def test_a_stale_cache_cannot_change_a_build(tmp_path: Path):
+    """Build, edit (a material, a lesson, the villagers' words, the register), rebuild on the warm
+    cache: byte for byte the cold build of the same files in another folder. Also the determinism
+    test: two folders, one output."""
+    a = copy_demo(tmp_path / "a")
     assert main(["-C", str(a), "build"]) == 0
+    memo = a / ".cache/wanjia/memo"
+    assert {p.name for p in memo.iterdir()} >= {"docx", "qr", "privacy", "related"}
+    edit(own_file(a, "docs/materials/work/wage-arrears-contractor-ran.md"), "包工头", "工头老板")
+    edit(own_file(a, "data/synonyms.yml"), "  工钱: [工资, 劳动报酬]", "  工钱: [工资, 劳动报酬]\n  俺的工钱: [工资]")
+    lessons = sorted((SHIPPED / "docs/lessons").rglob("*.md"))
+    rel = lessons[0].relative_to(SHIPPED).as_posix()
+    edit(own_file(a, rel), "## ", "## 课前\n\n先问学生一个问题。\n\n## ", )
+    households = a / "data/households.csv"
+    households.write_text(households.read_text("utf-8") + "xinqiao-2-999,xinqiao-2,新桥村二组999号,欧阳明理,,,,,\n",
+                          "utf-8")
+    assert main(["-C", str(a), "build"]) == 0
+    b = tmp_path / "b"
+    shutil.copytree(a, b, ignore=shutil.ignore_patterns(".cache", "site"))
     assert main(["-C", str(b), "build"]) == 0
     left, right = _tree(a / "site"), _tree(b / "site")
     assert left.keys() == right.keys()
     assert [name for name in left if left[name] != right[name]] == []
     assert any(name.startswith("pagefind/index/") for name in left)
+    assert "工头老板" in (a / "site/materials/work/wage-arrears-contractor-ran/index.html").read_text("utf-8")
+
+
+def test_a_cache_entry_is_keyed_on_the_code_that_made_it(tmp_path: Path, monkeypatch):
+    from generator import cache
+
+    c = cache.Cache(tmp_path)
+    made = []
+    assert c.memo("k", "inputs", lambda: made.append(1) or b"one") == b"one"
+    assert c.memo("k", "inputs", lambda: made.append(1) or b"two") == b"one"   # made once
+    assert c.memo("k", "other", lambda: made.append(1) or b"two") == b"two"    # other inputs
+    monkeypatch.setattr(cache, "code_digest", lambda: "a changed template or library")
+    assert c.memo("k", "inputs", lambda: made.append(1) or b"new") == b"new"   # other code: made again
+    assert len(made) == 3 and (c.hits, c.misses) == (1, 3)
 
 
 def test_plain_mkdocs_build_works_and_is_atomic(tmp_path: Path):

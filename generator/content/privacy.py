@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
+import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ..problems import Pos, Problems
@@ -89,6 +92,9 @@ class Guard:
         self.kind = dict(words)
         names = sorted(self.kind, key=len, reverse=True)
         self.words = re.compile("|".join(map(re.escape, names))) if names else None
+        # What a verdict depends on besides the text: the words looked for and the lines allowed.
+        self.digest = hashlib.sha256(json.dumps([sorted(self.kind.items()), sorted(self.allowed_phones), self.allow],
+                                                ensure_ascii=False).encode()).hexdigest()
 
     def scan(self, text: str) -> list[Finding]:
         out = []
@@ -138,27 +144,40 @@ def check_sources(project, problems: Problems) -> None:
             problems.error(Pos(shown, f.line, f.col), f.message())
 
 
-def check_site(project, site: Path) -> list[str]:
-    """Every file of a built public site; compressed search fragments are read too."""
+def check_site(project, site: Path, cache=None, words: str = "") -> list[str]:
+    """Every file of a built public site; compressed search fragments are read too. With a cache,
+    a file whose bytes were cleared before under the same register, allow-list and villagers'
+    `words` (jieba's segmentation knows them) is not read again."""
     guard = Guard(project)
     found = []
     for path in sorted(site.rglob("*")):
-        if not path.is_file():
+        if not path.is_file() or (path.suffix not in TEXT_SUFFIXES and path.suffix not in (".pf_fragment", ".xlsx", ".docx")):
             continue
-        if path.suffix in TEXT_SUFFIXES:
-            text = path.read_text("utf-8", errors="replace")
-        elif path.suffix == ".pf_fragment":  # gzip of "pagefind_dcd" + the page's text as JSON
-            try:
-                text = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
-            except (OSError, EOFError):
-                text = path.read_bytes().decode("utf-8", errors="replace")
-        elif path.suffix in (".xlsx", ".docx"):  # Office files: zips of XML
-            text = _office_text(path)
+        if cache is None:
+            findings = _scan_file(guard, path)
         else:
-            continue
-        for f in guard.scan(text):
-            found.append(f"{path.relative_to(site).as_posix()}:{f.line}:{f.col}: {f.message()}")
+            data = path.read_bytes()
+            key = f"{guard.digest}|{words}|{hashlib.sha256(data).hexdigest()}|{path.suffix}"
+            findings = [Finding(*f) for f in json.loads(cache.memo("privacy", key, partial(_verdict, guard, path)))]
+        found += [f"{path.relative_to(site).as_posix()}:{f.line}:{f.col}: {f.message()}" for f in findings]
     return found
+
+
+def _verdict(guard: Guard, path: Path) -> bytes:
+    return json.dumps([list(vars(f).values()) for f in _scan_file(guard, path)], ensure_ascii=False).encode()
+
+
+def _scan_file(guard: Guard, path: Path) -> list[Finding]:
+    if path.suffix == ".pf_fragment":  # gzip of "pagefind_dcd" + the page's text as JSON
+        try:
+            text = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        except (OSError, EOFError):
+            text = path.read_bytes().decode("utf-8", errors="replace")
+    elif path.suffix in (".xlsx", ".docx"):  # Office files: zips of XML
+        text = _office_text(path)
+    else:
+        text = path.read_text("utf-8", errors="replace")
+    return guard.scan(text)
 
 
 def _office_text(path: Path) -> str:

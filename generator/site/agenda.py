@@ -120,17 +120,27 @@ def _carry_block(here: str, visits, project, carry) -> str:
 
 
 def _by_day(here: str, visits, project, carry, me: str | None = None, show_village: bool = True) -> str:
-    out, day, week = [_carry_block(here, visits, project, carry)], None, None
+    """The year's visits, day by day, folded by month: a year is 20 phone screens, a month one or
+    two. The phone opens the month of its next visit (wanjia.js); the page is the same every day."""
+    out = [_carry_block(here, visits, project, carry)]
+    months: dict[int, list] = defaultdict(list)
     for v in visits:
-        if me and v.week != week:
-            week = v.week
-            monday = v.date - dt.timedelta(days=v.date.weekday())
-            out.append(f"\n## {md(monday)} 起这一周\n")
-        if v.date != day:
-            day = v.date
-            out.append(f"\n**[{md(v.date)} 周{WEEKDAYS[v.date.weekday()]}]"
-                       f"({link(here, f'days/{v.date.isoformat()}.md')})**\n\n")
-        out.append(visit_item(here, v, project, me, show_village))
+        months[v.date.month].append(v)
+    for month, month_visits in months.items():
+        body, day, week = [], None, None
+        for v in month_visits:
+            if me and v.week != week:
+                week = v.week
+                monday = v.date - dt.timedelta(days=v.date.weekday())
+                body.append(f"\n### {md(monday)} 起这一周\n")
+            if v.date != day:
+                day = v.date
+                body.append(f"\n**[{md(v.date)} 周{WEEKDAYS[v.date.weekday()]}]"
+                            f"({link(here, f'days/{v.date.isoformat()}.md')})**\n\n")
+            body.append(visit_item(here, v, project, me, show_village))
+        text = "".join(body)
+        out.append(f'\n??? wj-plan-month "{month} 月（{len(month_visits)} 次）"\n'
+                   + "".join(f"    {line}\n" if line else "\n" for line in text.split("\n")) + "\n")
     return "".join(out)
 
 

@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 
+from ..cache import NO_CACHE, Cache
 from ..content.laws import article_label
 from ..content.model import Lesson
 
@@ -44,6 +45,19 @@ def _document(title: str, lesson: Lesson, township: str):
     props.created = props.modified = stamp
     props.revision = 1
     return doc
+
+
+def _para(doc, text: str = "", style: str | None = None):
+    """A paragraph in one of the template's styles, named by its style id: python-docx's lookup by
+    name scans every style of the document on each call (it was most of a build's Word time)."""
+    paragraph = doc.add_paragraph(text)
+    if style:
+        paragraph._p.style = style
+    return paragraph
+
+
+def _heading(doc, text: str, level: int) -> None:
+    _para(doc, text, f"Heading{level}")
 
 
 def _runs(paragraph, text: str) -> None:
@@ -83,9 +97,9 @@ def _markdown(doc, text: str) -> None:
         if not stripped:
             continue
         if m := re.match(r'!!! \w+ "(.*)"', stripped):  # a box: its title, then its indented text
-            _runs(doc.add_paragraph(style="Intense Quote"), m.group(1))
+            _runs(_para(doc, style="IntenseQuote"), m.group(1))
         elif m := re.match(r"(\s*)[-*] (.*)", line):
-            _runs(doc.add_paragraph(style="List Bullet 2" if len(m.group(1)) >= 2 else "List Bullet"), m.group(2))
+            _runs(_para(doc, style="ListBullet2" if len(m.group(1)) >= 2 else "ListBullet"), m.group(2))
         elif re.match(r"\d+\. ", stripped) and not line.startswith(" "):
             _runs(doc.add_paragraph(), stripped)  # the step's own number: Word's lists would run on across sections
         else:
@@ -97,7 +111,7 @@ def _quiz(doc, lesson: Lesson, answers: bool) -> None:
     for k, item in enumerate(lesson.quiz, 1):
         _runs(doc.add_paragraph(), f"**{k}. {item.question}**")
         for n, option in enumerate(item.options, 1):
-            doc.add_paragraph(f"{'ABCDEFG'[n - 1]}. {option}", style="List Bullet")
+            _para(doc, f"{'ABCDEFG'[n - 1]}. {option}", "ListBullet")
         if answers:
             _runs(doc.add_paragraph(), f"答案：{'ABCDEFG'[item.answer - 1]}。{item.explain}")
         else:
@@ -118,23 +132,22 @@ def _bytes(doc) -> bytes:
 
 def teaching_plan(lesson: Lesson, township: str) -> bytes:
     doc = _document(f"教案：{lesson.title}", lesson, township)
-    doc.add_heading(f"教案：{lesson.title}", level=1)
+    _heading(doc, f"教案：{lesson.title}", 1)
     doc.add_paragraph(f"学段：{lesson.stage}　课时：{lesson.periods} × {lesson.minutes} 分钟　授课人：＿＿＿＿　日期：＿＿＿＿")
-    doc.add_heading("教学目标", level=2)
+    _heading(doc, "教学目标", 2)
     for n, o in enumerate(lesson.objectives, 1):
         doc.add_paragraph(f"{n}. {o}")
     for heading, text in sections(lesson.body):
         if heading != PARENTS:
-            doc.add_heading(heading, level=2)
+            _heading(doc, heading, 2)
             _markdown(doc, text)
     if lesson.quiz:
-        doc.add_heading("小测验（附答案）", level=2)
+        _heading(doc, "小测验（附答案）", 2)
         _quiz(doc, lesson, answers=True)
     if lesson.citations:
-        doc.add_heading("法律依据", level=2)
+        _heading(doc, "法律依据", 2)
         for c in lesson.citations:
-            doc.add_paragraph(f"《{c.law}》（{c.version} 版）{'、'.join(article_label(a) for a in c.articles)}",
-                              style="List Bullet")
+            _para(doc, f"《{c.law}》（{c.version} 版）{'、'.join(article_label(a) for a in c.articles)}", "ListBullet")
     if lesson.review.status != "已审核":
         doc.add_paragraph("本课待审核：正式使用前请由法治副校长或司法所审核。")
     return _bytes(doc)
@@ -142,17 +155,17 @@ def teaching_plan(lesson: Lesson, township: str) -> bytes:
 
 def handout(lesson: Lesson, township: str) -> bytes:
     doc = _document(f"学习单：{lesson.title}", lesson, township)
-    doc.add_heading(f"学习单：{lesson.title}", level=1)
+    _heading(doc, f"学习单：{lesson.title}", 1)
     doc.add_paragraph("学校：＿＿＿＿＿＿　班级：＿＿＿＿　姓名：＿＿＿＿")
     found = dict(sections(lesson.body))
     if found.get(HANDOUT_SECTIONS[0]):
-        doc.add_heading(HANDOUT_SECTIONS[0], level=2)
+        _heading(doc, HANDOUT_SECTIONS[0], 2)
         _markdown(doc, found[HANDOUT_SECTIONS[0]])
     if lesson.quiz:
-        doc.add_heading("小测验", level=2)
+        _heading(doc, "小测验", 2)
         _quiz(doc, lesson, answers=False)
     if found.get(HANDOUT_SECTIONS[1]):
-        doc.add_heading(HANDOUT_SECTIONS[1], level=2)
+        _heading(doc, HANDOUT_SECTIONS[1], 2)
         _markdown(doc, found[HANDOUT_SECTIONS[1]])
     doc.add_paragraph("家长签名：＿＿＿＿＿＿")
     return _bytes(doc)
@@ -163,17 +176,22 @@ def parents_letter(lesson: Lesson, township: str) -> bytes | None:
     if not text:
         return None
     doc = _document(f"给家长的一封信：{lesson.title}", lesson, township)
-    doc.add_heading(PARENTS, level=1)
+    _heading(doc, PARENTS, 1)
     _markdown(doc, text)
     return _bytes(doc)
 
 
-def lesson_files(lesson: Lesson, township: str) -> dict[str, tuple[str, bytes]]:
-    """Docs-relative path → (what a teacher calls it, the file), beside the lesson's page."""
+def lesson_files(lesson: Lesson, township: str, cache: Cache = NO_CACHE) -> dict[str, tuple[str, bytes]]:
+    """Docs-relative path → (what a teacher calls it, the file), beside the lesson's page. Each file
+    is made from the lesson (its every field) and the township's name alone, so it is cached on them."""
     base = lesson.src.removesuffix(".md")
-    out = {f"{base}.plan.docx": ("教案", teaching_plan(lesson, township)),
-           f"{base}.handout.docx": ("学习单", handout(lesson, township))}
-    letter = parents_letter(lesson, township)
+
+    def made(name: str, make) -> bytes:
+        return cache.memo("docx", f"{name}\0{township}\0{lesson!r}", lambda: make(lesson, township) or b"")
+
+    out = {f"{base}.plan.docx": ("教案", made("plan", teaching_plan)),
+           f"{base}.handout.docx": ("学习单", made("handout", handout))}
+    letter = made("parents", parents_letter)
     if letter:
         out[f"{base}.parents.docx"] = (PARENTS, letter)
     return out

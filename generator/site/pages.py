@@ -11,6 +11,7 @@ import posixpath
 import re
 from html import escape
 
+from ..cache import NO_CACHE, Cache
 from ..content.laws import article_label
 from ..content.model import STAGES, Lesson, Material, Project
 from ..content.words import Vocabulary
@@ -88,7 +89,7 @@ def _help_box(project: Project) -> str:
 
 
 # ---------------------------------------------------------------- pages
-def site_pages(outreach: Outreach, sections: ScheduleSections) -> dict[str, str | bytes]:
+def site_pages(outreach: Outreach, sections: ScheduleSections, cache: Cache = NO_CACHE) -> dict[str, str | bytes]:
     """Every page of the site but the plan's own (agenda.py) and the internal reports: docs-relative
     path → Markdown (or a feed's bytes). The village and campaign pages carry the schedule
     `sections` agenda.py writes for them; materials and lessons get their header and footer."""
@@ -114,13 +115,14 @@ def site_pages(outreach: Outreach, sections: ScheduleSections) -> dict[str, str 
     for school in project.township.schools:
         pages[f"schools/{school.id}.md"] = school_page(school, outreach)
         pages[f"print/school-{school.id}.md"] = school_plan_sheet(school, outreach)
+    sheets = {m.id: sheet_body(m, outreach, cache) for m in project.materials}  # each drawn once
     for matched in outreach.matched:
-        pages[f"print/campaign-{matched.campaign.id}.md"] = print_bundle(matched, outreach)
+        pages[f"print/campaign-{matched.campaign.id}.md"] = print_bundle(matched, sheets)
     for material in project.materials:
-        pages[f"print/{material.id}.md"] = print_sheet(material, outreach)
+        pages[f"print/{material.id}.md"] = print_sheet(material, sheets)
         pages[material.src] = material_page(material, outreach)
     for le in project.lessons:
-        files = lessondocs.lesson_files(le, project.township.name)
+        files = lessondocs.lesson_files(le, project.township.name, cache)
         pages[le.src] = lesson_page(le, outreach, files)
         pages.update((path, data) for path, (_, data) in files.items())
     return pages
@@ -473,7 +475,9 @@ def material_footer(m: Material, outreach) -> str:
     related = outreach.related.get(f"material:{m.id}")
     if related:
         out.append("\n## 相关资料\n\n" + "".join(f"- [{escape(h.title)}]({link(m.src, h.path)})\n" for h in related))
-    out.append(f"\n[打印明白纸]({link(m.src, f'print/{m.id}.md')}){{ .md-button }}\n")
+    out.append(f"\n[打印明白纸]({link(m.src, f'print/{m.id}.md')}){{ .md-button }}"
+               f' <button type="button" class="md-button" data-wj-image="{page_url(m.src, f"print/{m.id}.md")}" hidden>'
+               "生成图片（发微信群）</button>\n")
     out.append("\n" + _help_box(project))
     return "".join(out)
 
@@ -491,41 +495,47 @@ def _section(body: str, title: str) -> str:
     return m.group(1).strip() if m else ""
 
 
-def _qr_svg(url: str) -> str:
-    import io
+def _qr_svg(url: str, cache: Cache) -> str:
+    def make() -> bytes:
+        import io
 
-    import segno
+        import segno
 
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=3, border=1, xmldecl=False, svgns=True,
-                                    nl=False, title="扫码打开这份资料")
-    return out.getvalue().decode("utf-8")
+        out = io.BytesIO()
+        segno.make(url, error="m").save(out, kind="svg", scale=3, border=1, xmldecl=False, svgns=True,
+                                        nl=False, title="扫码打开这份资料")
+        return out.getvalue()
+
+    return cache.memo("qr", url, make).decode("utf-8")
 
 
-def _sheet_body(m: Material, outreach: Outreach) -> str:
+def sheet_body(m: Material, outreach: Outreach, cache: Cache = NO_CACHE) -> str:
+    """A material's 明白纸: its printed page and its part of each campaign's bundle."""
     project = outreach.project
     site = project.township.site_url
     qr = ""
     if site:
         url = site.rstrip("/") + "/" + m.src.removesuffix(".md") + "/"
-        qr = f'<div class="wj-qr">{_qr_svg(url)}<p>扫码看全文</p></div>'
+        qr = f'<div class="wj-qr" data-url="{escape(url)}">{_qr_svg(url, cache)}<p>扫码看全文</p></div>'
     return render("sheet.html", title=m.title, summary=m.summary, steps=_section(m.body, "遇到了怎么办"),
                   help=_section(m.body, "去哪里求助"), qr=qr, township=project.township.name,
                   contact=project.township.contact, badge="已审核" if m.review.status == "已审核" else "待审核")
 
 
-def print_sheet(m: Material, outreach) -> str:
+def print_sheet(m: Material, sheets: dict[str, str]) -> str:
     return (frontmatter(f"明白纸：{m.title}", hide="[navigation, toc]")
-            + '<p class="wj-print-bar"><button type="button" data-wj-print>打印这张明白纸</button></p>\n\n'
-            + _sheet_body(m, outreach))
+            + '<p class="wj-print-bar"><button type="button" data-wj-print>打印这张明白纸</button>'
+              ' <button type="button" data-wj-image hidden>生成图片（发微信群）</button></p>\n\n'
+            + sheets[m.id])
 
 
-def print_bundle(matched: Matched, outreach) -> str:
+def print_bundle(matched: Matched, sheets: dict[str, str]) -> str:
     c = matched.campaign
-    sheets = "\n".join(_sheet_body(m, outreach) for m in matched.materials)
+    sheets_md = "\n".join(sheets[m.id] for m in matched.materials)
     return (frontmatter(f"资料包：{c.title}", hide="[navigation, toc]")
-            + f'<p class="wj-print-bar"><button type="button" data-wj-print>打印全部 {len(matched.materials)} 张明白纸</button></p>\n\n'
-            + sheets)
+            + f'<p class="wj-print-bar"><button type="button" data-wj-print>打印全部 {len(matched.materials)} 张明白纸</button>'
+              ' <button type="button" data-wj-image hidden>生成图片（发微信群）</button></p>\n\n'
+            + sheets_md)
 
 
 def lesson_header(le: Lesson, project: Project) -> str:

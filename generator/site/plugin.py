@@ -26,7 +26,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
+from ..cache import project_cache
 from ..content import privacy
+from ..content.words import Vocabulary
 from ..problems import Failed
 from . import bundle
 from .inputs import SiteSource
@@ -109,7 +111,9 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         if self.config.search:
             _run_pagefind(site)
         if not self.source.internal:  # the last gate: nothing household-level leaves in a public build
-            found = privacy.check_site(self.source.project, site)
+            project = self.source.project
+            found = privacy.check_site(project, site, project_cache(project.root),
+                                       Vocabulary.of(project.synonyms).digest)
             if found:
                 shutil.rmtree(site, ignore_errors=True)
                 raise PluginError("\n".join(found[:20]) + (f"\n……共 {len(found)} 处" if len(found) > 20 else "")
@@ -231,7 +235,7 @@ def assets_version(source: SiteSource) -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for name in ("assets/wanjia.css", "assets/wanjia.js", "sw.js"):
+    for name in ("assets/wanjia.css", "assets/wanjia.js", "assets/wanjia-image.js", "sw.js"):
         digest.update((THEME_DIR / name).read_bytes())
     index = source.pages.get("assets/wanjia-search.json", b"")
     digest.update(index if isinstance(index, bytes) else index.encode("utf-8"))

@@ -72,6 +72,38 @@ _NOT_TEXT = re.compile(r"(?s)\A---\n.*?\n---\n|```.*?```|`[^`\n]*`|!?\[[^\]\n]*\
                        r"|<(a|script|style|svg|code|textarea|title)\b.*?</\1>|<[^>]+>")
 
 
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_RULE = re.compile(r"\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in _CELL_SPLIT.split(line.strip().removeprefix("|").removesuffix("|"))]
+
+
+def drop_empty_columns(text: str) -> str:
+    """A Markdown table loses the columns no row fills (a 工作电话 column where no number is public):
+    an empty column only widens a table past a phone's screen."""
+    lines = text.split("\n")
+    out, i = [], 0
+    while i < len(lines):
+        if (lines[i].lstrip().startswith("|") and i + 1 < len(lines) and _RULE.fullmatch(lines[i + 1].strip())):
+            end = i + 2
+            while end < len(lines) and lines[end].lstrip().startswith("|"):
+                end += 1
+            rows = [_cells(line) for line in lines[i:end]]
+            width = len(rows[0])
+            keep = [k for k in range(width) if any(k < len(r) and r[k] for r in rows[2:])] or list(range(width))
+            if len(keep) < width and all(len(r) == width for r in rows):
+                out += ["| " + " | ".join(r[k] for k in keep) + " |" for r in rows]
+            else:
+                out += lines[i:end]
+            i = end
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
 def tel_links(text: str, numbers: list[str]) -> str:
     """Every phone number the site prints (hotlines, public work lines) as a `tel:` link, so a
     villager's phone dials it with one tap. Works on a page's Markdown (and the HTML in it), so any

@@ -374,8 +374,53 @@
   if (!next) return;
   var day = next.closest("p");
   day.id = day.id || "wj-next-day";
+  var month = day.closest("details");
+  if (month) month.open = true;
   var list = day.nextElementSibling;
   box.innerHTML = "下一次走访：<a href=\"#" + day.id + "\">" + next.textContent.replace(/[<&]/g, "") + "</a>" +
     (list && list.tagName === "UL" ? "<br>" + list.innerText.split("\n")[0].replace(/[<&]/g, "") : "");
   box.hidden = false;
+})();
+
+/* Tables as lists on a phone: every cell carries its column's name (the CSS shows it under a
+   narrow screen); two-column tables fit as they are, and forms printed on paper keep their grid. */
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("article table:not([class])"), function (t) {
+    if (t.closest(".wj-walk, .wj-sheet")) return;
+    var heads = Array.prototype.map.call(t.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+    if (heads.length < 3) return;
+    Array.prototype.forEach.call(t.querySelectorAll("tbody tr"), function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) { if (heads[i]) td.setAttribute("data-label", heads[i]); });
+    });
+    t.setAttribute("data-wj-cards", "");
+  });
+})();
+
+/* 「生成图片」: the drawing code (assets/wanjia-image.js, same version as this file) loads on the
+   first tap only; a page that is just read never fetches it. */
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("[data-wj-image]");
+  if (!buttons.length || !window.HTMLCanvasElement || !window.Path2D) return;
+  var loading = null;
+  function load() {
+    if (!loading) {
+      loading = new Promise(function (ok, fail) {
+        var me = document.querySelector("script[src*='assets/wanjia.js']");
+        var s = document.createElement("script");
+        s.src = me.src.replace("assets/wanjia.js", "assets/wanjia-image.js");
+        s.onload = ok;
+        s.onerror = function () { loading = null; fail(); };
+        document.head.appendChild(s);
+      });
+    }
+    return loading;
+  }
+  Array.prototype.forEach.call(buttons, function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      load().then(function () { window.wanjiaImage(b); }, function () { alert("现在没有网络，图片生成不了。"); });
+    });
+  });
 })();

