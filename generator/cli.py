@@ -44,10 +44,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="内部版：另外生成含农户名单的入户走访登记表和走访记录模板（只在镇村内部使用）")
 
     r = sub.add_parser("records", help="走访记录：导入按登记表填写的 CSV 或 Excel 文件")
-    r.add_argument("action", choices=("import", "export"),
-                   help="import：导入；export：把办公室服务器收到的手机记录导出成同样格式的 CSV（再 import 进考核）")
-    r.add_argument("file", metavar="文件", help="CSV（UTF-8 或 GBK）或 .xlsx 文件，表头同走访记录模板")
-    r.add_argument("--db", metavar="文件", help="export：办公室服务器的数据库（默认在本机用户数据目录）")
+    r.add_argument("action", choices=("import", "export", "sync"),
+                   help="import：导入；export：把办公室服务器收到的手机记录导出成同样格式的 CSV；"
+                        "sync：把手机记录直接计入考核和研判（同 export 再 import，重复运行不会重复计入）")
+    r.add_argument("file", metavar="文件", nargs="?", help="CSV（UTF-8 或 GBK）或 .xlsx 文件，表头同走访记录模板")
+    r.add_argument("--db", metavar="文件", help="export、sync：办公室服务器的数据库（默认在本机用户数据目录）")
 
     t = sub.add_parser("report", help="走访完成情况、逾期和待跟进、记录核实、研判（下月往哪里推）")
     when = t.add_mutually_exclusive_group()
@@ -244,8 +245,13 @@ def cmd_serve(args) -> int:
 
 
 def cmd_records(args) -> int:
+    import tempfile
+
     from .plan.records import import_file
 
+    if args.action != "sync" and not args.file:
+        print(f"wanjia：错误：records {args.action} 要写文件名，例如 wanjia records {args.action} 走访记录.csv", file=sys.stderr)
+        return 2
     if args.action == "export":
         from .office.store import export_csv
 
@@ -258,7 +264,14 @@ def cmd_records(args) -> int:
     checked = _checked(args)
     o = pipeline.outreach(checked)
     found = Problems()
-    result = import_file(Path(args.project), Path(args.file), o.project, o.plan_year, o.plan, found)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(args.file) if args.file else Path(tmp) / "手机记录.csv"
+        if args.action == "sync":
+            from .office.store import export_csv
+
+            print(f"办公室服务器上有 {export_csv(_office_store(args, o.project), o.project, source)} 条手机记录。",
+                  file=sys.stderr)
+        result = import_file(Path(args.project), source, o.project, o.plan_year, o.plan, found)
     if found.errors:
         print(found.as_text(), file=sys.stderr)
     if not result.readable:
@@ -487,7 +500,8 @@ def cmd_office(args) -> int:
     site = Path(args.project).resolve() / "site-internal"
     store = _office_store(args, checked.project)
     outreach = pipeline.outreach(checked)
-    app = make_app(checked.project, store, site if site.is_dir() else None, secure, outreach.plan)
+    app = make_app(checked.project, store, site if site.is_dir() else None, secure, outreach.plan,
+                   imported=outreach.field.records)
     scheme = "https" if secure else "http"
     print(f"办公室服务器：{scheme}://{args.host}:{args.port}/login （按 Ctrl+C 停止）", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.cert, ssl_keyfile=args.key,

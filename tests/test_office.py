@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import http.cookiejar
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -367,3 +368,64 @@ def test_killed_mid_sync_and_restarted_nothing_is_lost_or_doubled(accounts, tmp_
     assert len(text.splitlines()) == len(households) + 1
     assert ',=HYPERLINK' not in text and "'=HYPERLINK" in text  # a note never becomes a formula
     store.close()
+
+
+def test_follow_ups_from_paper_and_phone_reach_the_next_visit_and_sync_marks_the_source(tmp_path, accounts, wanjia):
+    """我的今天 shows what the last visit left open, whether it was typed up from paper or captured
+    on the phone; a later visit that found nothing closes it. `wanjia records sync` then counts the
+    phone's records in the report, marked 手机, and a second sync adds nothing."""
+    import dataclasses
+    import shutil
+
+    from conftest import copy_demo
+
+    outreach = demo_outreach()
+    project = outreach.project
+    cadre = project.village["xinqiao"].team.members[0]
+    visit = next(v for v in outreach.plan.visits if v.kind == "入户走访" and v.village == "xinqiao"
+                 and cadre in v.members and len(v.household_ids) >= 2)
+    h1, h2 = visit.household_ids[:2]
+    paper = dataclasses.replace(outreach.field.records[0], household=h1, village="xinqiao", grid=visit.grid,
+                                date=visit.date - dt.timedelta(days=3), follow_up=True, problems=("纠纷",),
+                                note="纸质登记：宅基地界址有争议，待调解")
+    db = tmp_path / "office.sqlite"
+    shutil.copy2(accounts, db)
+    store = Store(db)
+    noon = dt.datetime.combine(visit.date, dt.time(12, 0), tzinfo=dt.UTC)
+    app = make_app(project, store, None, secure=False, plan=outreach.plan, clock=lambda: noon, imported=[paper])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    phone = Phone(f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}")
+    try:
+        phone.login("新桥干部")
+
+        def open_items() -> dict:
+            status, _, text, _ = phone.call("GET", f"/api/today?date={visit.date.isoformat()}")
+            assert status == 200
+            return {h["id"]: h["follow_up"] for v in json.loads(text)["visits"] for h in v["households"] if h["follow_up"]}
+
+        assert open_items() == {h1: paper.note}
+        day = visit.date.isoformat()
+        asked = entry(h2, problems=["求助"], follow_up=True, note="想申请法律援助", date=day)
+        assert phone.call("POST", "/api/records", {"entries": [asked]})[0] == 200
+        assert open_items() == {h1: paper.note, h2: "想申请法律援助"}
+        assert phone.call("POST", "/api/records", {"entries": [entry(h1, date=day)]})[0] == 200
+        assert open_items() == {h2: "想申请法律援助"}   # visited again, nothing left open
+    finally:
+        server.should_exit = True
+        thread.join(5)
+        store.close()
+    root = copy_demo(tmp_path / "t")
+    first = wanjia("-C", root, "records", "sync", "--db", db)
+    assert first.code == 0, first.err
+    added, updated = map(int, re.search(r"新增 (\d+) 条，更新 (\d+) 条", first.out).groups())
+    assert added + updated == 2   # the demo's paper records of that day, if any, give way to the door's
+    stored = (root / "data/records/visits.csv").read_text("utf-8")
+    assert stored.splitlines()[0].endswith(",来源") and stored.count(",手机") == 2
+    again = wanjia("-C", root, "records", "sync", "--db", db)
+    assert "新增 0 条" in again.out and "2 条已导入过" in again.out
+    report = wanjia("-C", root, "report", "--month", f"{visit.date.year}-{visit.date.month}")
+    assert "手机上门录入 2 条" in report.out

@@ -165,7 +165,10 @@ HOUSEHOLD_FLAGS = ("出租房屋", "流动人口", "独居老人", "留守儿童
 
 # The visit record (入户走访登记表) as typed back from the walk sheets: the template's columns.
 RECORD_COLUMNS = ("日期", "时间", "村（社区）", "网格", "户号", "门牌", "户主", "走访结果", "讲解主题", "发放资料",
-                  "问题类别", "问题说明", "需跟进", "干部", "走访编号")
+                  "问题类别", "问题说明", "需跟进", "干部", "走访编号", "来源")
+# How a visit record reached the office: typed up from a paper form (导入), or captured at the door
+# on the office app (手机). 考核 tells them apart: 督查 asks how much of the evidence came from the door.
+SOURCES = ("导入", "手机")
 LESSON_RECORD_COLUMNS = ("日期", "学校", "课程", "课时", "授课人", "学生人数", "备注", "走访编号")
 OUTCOMES = ("已走访", "不在家", "拒绝", "已搬离")
 PROBLEM_KINDS = ("纠纷", "隐患", "求助")

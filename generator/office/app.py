@@ -104,10 +104,13 @@ APP_FILES = {"": "app.html", "app.js": "app.js", "app.css": "app.css", "sw.js": 
 
 
 def make_app(project: Project, store: Store, internal_site: Path | None, secure: bool, plan=None,
-             clock=now) -> Starlette:
+             clock=now, imported=()) -> Starlette:
     """`plan`: the year's Plan, for 我的今天 (without it the app lists no visits); `clock`: the
-    server's time (a test may set it to a day of the plan)."""
+    server's time (a test may set it to a day of the plan); `imported`: the visit records typed up
+    from paper (FieldData.records), whose open follow-ups the next visit's list shows too."""
     households = {h.id: h for h in project.households}
+    typed_up = {r.household: (r.date.isoformat(), (r.note or "、".join(r.problems)) if r.follow_up else "")
+                for r in sorted(imported, key=lambda r: r.date) if r.household}
 
     def current(request: Request) -> tuple[User, str] | None:
         token = request.cookies.get(COOKIE)
@@ -215,7 +218,12 @@ def make_app(project: Project, store: Store, internal_site: Path | None, secure:
         except ValueError:
             day = clock().date()
         reach = reach_of(project, user)
-        follow = {r[0]: r[6] or "、".join(json.loads(r[5])) for r in store.records() if r[7]}
+        # The last record of each household decides: a later visit that found nothing closes it.
+        last = dict(typed_up)
+        for r in store.records():  # ordered by day
+            if r[1] >= last.get(r[0], ("",))[0]:
+                last[r[0]] = (r[1], r[6] or "、".join(json.loads(r[5])) if r[7] else "")
+        follow = {h: note for h, (_, note) in last.items() if note}
         visits = []
         for v in (plan.visits if plan else ()):
             if v.date != day or v.kind != "入户走访" or v.grid not in reach.grids:

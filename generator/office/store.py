@@ -207,7 +207,7 @@ def export_csv(store: Store, project, dest: Path) -> int:
         cells = {"日期": day, "村（社区）": project.village[village].name, "网格": project.grid[grid][1].name,
                  "户号": household, "门牌": h.door if h else "", "户主": h.head if h else "", "走访结果": outcome,
                  "问题类别": "、".join(json.loads(problems)), "问题说明": note, "需跟进": "是" if follow_up else "否",
-                 "干部": project.who([c for c in json.loads(cadres) if c in project.cadre]), "走访编号": visit}
+                 "干部": project.who([c for c in json.loads(cadres) if c in project.cadre]), "走访编号": visit, "来源": "手机"}
         rows.append([cells.get(c, "") for c in RECORD_COLUMNS])
     tmp = dest.with_name(f".{dest.name}.tmp")
     tmp.write_bytes(csv_bytes(RECORD_COLUMNS, rows))

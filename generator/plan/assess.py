@@ -73,6 +73,7 @@ class Assessment:
     rises: list[Rise] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
     outcomes: Counter = field(default_factory=Counter)
+    sources: Counter = field(default_factory=Counter)          # 手机 | 导入 → records
 
 
 def period(year: int, month: int | None) -> tuple[dt.date, dt.date]:
@@ -88,6 +89,7 @@ def assess(project: Project, year: PlanYear, plan: Plan, records: Sequence[Recor
     out = Assessment(as_of, start, incidents=list(incidents))
     records = [r for r in records if start <= r.date <= as_of]
     out.outcomes = Counter(r.outcome for r in records)
+    out.sources = Counter(r.source for r in records)
     campaign_of = _campaign_of(project, year, plan)
     done_uids = {r.visit for r in records if r.visit}
     done_grid_days = {(r.grid, r.date) for r in records}

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.model import LESSON_RECORD_COLUMNS, OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS, Project
+from ..content.model import LESSON_RECORD_COLUMNS, OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS, SOURCES, Project
 from ..content.tables import Row, csv_bytes, read_table, yes
 from ..problems import Pos, Problem, Problems, did_you_mean
 from .match import PlanYear
@@ -63,6 +63,7 @@ class Record:
     follow_up: bool
     cadres: tuple[str, ...]
     visit: str                # the planned visit's uid, or ""
+    source: str = "导入"       # SOURCES: typed up and imported, or captured on the phone
     pos: Pos = field(default=Pos("?"), compare=False)
 
     @property
@@ -222,12 +223,15 @@ def parse_row(row: Row, shown: str, names: _Names, problems: Problems) -> Record
         bad("走访编号", f"走访编号「{visit_uid}」不在本年度的走访安排里")
     elif planned and village and planned.village != village:
         bad("走访编号", f"走访编号「{visit_uid}」是{names.project.village[planned.village].name}的走访，不是这个村")
+    source = row.get("来源") or "导入"
+    if source not in SOURCES:
+        bad("来源", f"来源「{source}」应为 {'、'.join(SOURCES)} 之一（不填就是导入）")
     if day and village and day not in names.window_days.get(village, ()):
         bad("日期", f"{day.isoformat()} 不在{names.project.village[village].name}任何一项活动的时间窗口内")
     if len(problems.errors) > before or day is None or village is None or grid is None:
         return None
     return Record(day, time, village, grid, household, door, head, outcome, tuple(topics), tuple(materials),
-                  tuple(kinds), row.get("问题说明"), bool(follow), tuple(cadres), visit_uid, row.pos(shown))
+                  tuple(kinds), row.get("问题说明"), bool(follow), tuple(cadres), visit_uid, source, row.pos(shown))
 
 
 def parse_lesson_row(row: Row, shown: str, names: _Names, problems: Problems) -> LessonRecord | None:
@@ -290,7 +294,7 @@ def _visit_cells(r: Record, project) -> dict[str, str]:
             "走访结果": r.outcome, "讲解主题": "、".join(project.topic[t].name for t in r.topics),
             "发放资料": "、".join(r.materials), "问题类别": "、".join(r.problems), "问题说明": r.note,
             "需跟进": "是" if r.follow_up else "否", "干部": project.who(r.cadres),
-            "走访编号": r.visit}
+            "走访编号": r.visit, "来源": r.source}
 
 
 def _lesson_cells(r: LessonRecord, project) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from ..content.model import SOURCES
 from ..content.tables import xlsx_bytes
 from ..plan.almanac import month_span
 from ..plan.assess import Assessment, Rise, Tally
@@ -44,7 +45,8 @@ def _schools(project, a: Assessment):
 def assessment_text(outreach, a: Assessment) -> str:
     project = outreach.project
     lines = [f"{project.township.name} 走访记录与研判（{a.start.isoformat()} 至 {a.as_of.isoformat()}）", "",
-             f"记录 {sum(a.outcomes.values())} 条：" + "、".join(f"{k} {n}" for k, n in a.outcomes.most_common()), "",
+             f"记录 {sum(a.outcomes.values())} 条：" + "、".join(f"{k} {n}" for k, n in a.outcomes.most_common())
+             + (f"（手机上门录入 {a.sources['手机']} 条，纸质登记表导入 {a.sources['导入']} 条）" if a.outcomes else ""), "",
              "| 活动 | 应走户数 | 已走到 | 完成率 |", "|---|--:|--:|--:|"]
     for m in outreach.matched:
         t = a.campaigns.get(m.campaign.id)
@@ -171,9 +173,10 @@ def assessment_xlsx(outreach, a: Assessment) -> bytes:
         "逾期走访": (("日期", "时段", "村（社区）", "网格", "人员"),
                  [(v.date.isoformat(), v.slot.name, project.village[v.village].name, project.grid[v.grid][1].name,
                    project.who(v.members)) for v in a.overdue]),
-        "待跟进": (("日期", "村（社区）", "网格", "门牌", "问题类别", "说明"),
+        "待跟进": (("日期", "村（社区）", "网格", "门牌", "问题类别", "说明", "来源"),
                 [(r.date.isoformat(), project.village[r.village].name, project.grid[r.grid][1].name, r.door,
-                  "、".join(r.problems), r.note) for r in a.follow_ups]),
+                  "、".join(r.problems), r.note, r.source) for r in a.follow_ups]),
+        "记录来源": (("来源", "条数"), [(s, a.sources[s]) for s in SOURCES]),
         "研判": (("村（社区）", "类别", "本月起数", "前三月平均", "建议"),
                [(project.village[r.village].name, r.kind, r.count, round(r.before, 1), _recommend(r, outreach, a))
                 for r in a.rises]),
