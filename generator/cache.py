@@ -45,24 +45,39 @@ class Cache:
         self.hits = self.misses = 0
 
     def memo(self, kind: str, inputs: str | bytes, make: Callable[[], bytes]) -> bytes:
+        found = self.get(kind, inputs)
+        if found is None:
+            found = make()
+            self.put(kind, inputs, found)
+        return found
+
+    def _path(self, kind: str, inputs: str | bytes) -> Path | None:
         if self.folder is None:
-            return make()
+            return None
         raw = inputs.encode("utf-8") if isinstance(inputs, str) else inputs
         key = hashlib.sha256(code_digest().encode() + kind.encode() + b"\0" + raw).hexdigest()
-        path = self.folder / kind / key[:2] / key
+        return self.folder / kind / key[:2] / key
+
+    def get(self, kind: str, inputs: str | bytes) -> bytes | None:
+        path = self._path(kind, inputs)
         try:
-            data = path.read_bytes()
-            self.hits += 1
-            return data
+            data = path.read_bytes() if path else None
         except FileNotFoundError:
-            pass
-        data = make()
-        self.misses += 1
+            data = None
+        if data is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return data
+
+    def put(self, kind: str, inputs: str | bytes, data: bytes) -> None:
+        path = self._path(kind, inputs)
+        if path is None:
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{key}.tmp-{os.getpid()}")
+        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
         tmp.write_bytes(data)
         os.replace(tmp, path)
-        return data
 
 
 NO_CACHE = Cache()  # makes every time: for library calls and tests of the pure functions

@@ -12,6 +12,7 @@ place a site module calls up.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -59,6 +60,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         self.source: SiteSource | None = None  # given by `wanjia build`; else made in on_config
         self.warnings = CountHandler()
         self.aborted_for_warnings = False
+        self.pages_key = ""   # what every page's rendering depends on besides its own Markdown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -102,7 +104,16 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src_uri, content=content))
+        # A page's HTML depends on its Markdown, the Markdown settings and where every file lands (its
+        # links are checked and rewritten against them): those, and this code, key its cache entry.
+        self.pages_key = json.dumps([sorted((f.src_uri, f.dest_uri) for f in files), config.use_directory_urls,
+                                     config.markdown_extensions, config.mdx_configs], ensure_ascii=False, default=repr)
         return files
+
+    def on_pre_page(self, page, *, config, files):
+        assert self.source is not None
+        page.render = _cached_render(page, project_cache(self.source.project.root), self.pages_key, self.warnings)
+        return page
 
     def on_post_build(self, *, config) -> None:
         assert self.source is not None
@@ -131,6 +142,40 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
             shutil.rmtree(self.final_dir.parent / f".{self.final_dir.name}.building", ignore_errors=True)
+
+
+def _cached_render(page, cache, context: str, warnings: CountHandler):
+    """`page.render`, made once per Markdown text: Python-Markdown is most of a rebuild's time and
+    an edit changes a page or two. A render that warned (a broken link) is never stored, so a
+    rebuild warns again; what it sets on the page is stored whole and set back on a hit."""
+    from mkdocs.structure.toc import get_toc
+
+    render = page.render
+
+    def tokens(items) -> list[dict]:
+        return [{"name": a.title, "id": a.id, "level": a.level, "children": tokens(a.children)} for a in items]
+
+    def cached(config, files) -> None:
+        key = f"{context}\0{page.file.src_uri}\0{page.markdown}"
+        found = cache.get("page", key)
+        if found is not None:
+            data = json.loads(found)
+            page.content, page.toc = data["content"], get_toc(data["toc"])
+            page._title_from_render, page.present_anchor_ids = data["title"], set(data["anchors"])
+            if data["links"] is not None:
+                page.links_to_anchors = {files.get_file_from_path(uri): links for uri, links in data["links"].items()}
+            return
+        before = dict(warnings.get_counts())
+        render(config, files)
+        if dict(warnings.get_counts()) != before:
+            return
+        links = None if page.links_to_anchors is None else {
+            f.src_uri: a for f, a in page.links_to_anchors.items()}
+        cache.put("page", key, json.dumps({"content": page.content, "toc": tokens(page.toc.items),
+                                           "title": page._title_from_render, "anchors": sorted(page.present_anchor_ids or ()),
+                                           "links": links}, ensure_ascii=False).encode("utf-8"))
+
+    return cached
 
 
 def _failure_text(problems) -> str:
