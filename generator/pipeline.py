@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import quiet_jieba
 from .cache import project_cache
 from .content import hotlines, privacy, readability
 from .content.citations import check_pages, check_reviews
@@ -199,6 +200,7 @@ def site_source(checked: Checked, internal: bool = False) -> SiteSource:
     """Everything the site engine needs for a build: the stages after check, then every page."""
     # jieba is process-wide: teach it the villagers' words up front, so that its segmentation (the
     # privacy guard's word boundaries) is the same whether or not the search index was opened.
+    quiet_jieba(Path(checked.project.root) / ".cache" / "wanjia")
     teach_jieba(Vocabulary.of(checked.project.synonyms))
     return SiteSource(checked.project, site_pages(outreach(checked, related=True), internal), internal)
 

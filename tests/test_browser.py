@@ -169,6 +169,12 @@ def test_large_type_switch_persists(chromium, site):
     found = page.evaluate(LAYOUT)
     _shot(page, "campaign-large-type")
     assert found["scroll"] <= 1
+    # The pages a cadre shows at the door, in 大字: nothing wider than the phone (screenshots to look at).
+    for name in ("home", "material", "village", "cadre"):
+        page.goto(site + PAGES[name])
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate(LAYOUT)["scroll"] <= 1, name
+        _shot(page, f"{name}-large-type")
     context.close()
 
 

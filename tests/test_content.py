@@ -198,10 +198,14 @@ def test_citations_expand_to_the_article_text(built_demo):
     assert "???" not in html and "<details" in html  # folded open on demand, not shown as markup
 
 
-def test_every_material_has_a_print_sheet_and_each_campaign_a_bundle(built_demo, project):
+def test_every_material_prints_as_its_sheet_and_each_campaign_has_a_bundle(built_demo, project):
+    """No page of its own per 明白纸 (they were a quarter of a county's pages): the material page
+    carries the sheet's parts and its foot, and its print style shows only those."""
     for m in project.materials:
-        sheet = (built_demo / f"print/{m.id}/index.html").read_text("utf-8")
-        assert "wj-sheet" in sheet and "12348" in sheet and "<svg" in sheet  # QR code to the page
+        page = (built_demo / (m.src.removesuffix(".md") + "/index.html")).read_text("utf-8")
+        assert page.count('class="wj-on-sheet"') == 2 and 'class="wj-sheet-foot"' in page, m.id
+        assert "12348" in page and "<svg" in page  # QR code to the page
+    assert not (built_demo / f"print/{project.materials[0].id}").exists()
     bundle = (built_demo / "print/campaign-spring-festival-return/index.html").read_text("utf-8")
     assert bundle.count('class="wj-sheet"') >= 5
 
@@ -221,10 +225,13 @@ def test_print_sheets_fit_one_a4_page(built_demo, project):
             page.emulate_media(media="print")
             pages = {}
             for m in project.materials:
-                page.goto(f"{url}print/{m.id}/")
+                page.goto(url + m.src.removesuffix(".md") + "/")
                 pdf = page.pdf(format="A4", prefer_css_page_size=True)
                 pages[m.id] = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-                size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.wj-sheet li')).fontSize)")
+                size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.wj-on-sheet li')).fontSize)")
+                shown = page.evaluate("""() => [...document.querySelectorAll('.wj-material > *')]
+                    .filter(e => getComputedStyle(e).display !== 'none').map(e => e.tagName + '.' + e.className)""")
+                assert len(shown) == 5 and "法律依据" not in page.evaluate("document.querySelector('.wj-material').innerText"), shown
                 assert size >= 14 * 96 / 72 - 0.1, (m.id, size)  # ≥ 14 pt
             browser.close()
     finally:

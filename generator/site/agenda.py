@@ -114,7 +114,7 @@ def _carry_block(here: str, visits, project, carry) -> str:
     has 150 visits, and every link is checked at build time)."""
     campaigns = list(dict.fromkeys(v.campaign for v in visits if v.kind in ("入户走访", "赶集摆摊")))
     rows = [f"    - {escape(project.campaign[c].title)}：" + "、".join(
-        f"[{escape(m.title)}]({link(here, f'print/{m.id}.md')})" for m in carry.get(c, ())) for c in campaigns
+        f"[{escape(m.title)}]({link(here, m.src)})" for m in carry.get(c, ())) for c in campaigns
         if carry.get(c)]
     return ('\n??? tip "要带的明白纸（点开看，可打印）"\n' + "\n".join(rows) + "\n\n") if rows else ""
 

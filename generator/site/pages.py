@@ -115,12 +115,12 @@ def site_pages(outreach: Outreach, sections: ScheduleSections, cache: Cache = NO
     for school in project.township.schools:
         pages[f"schools/{school.id}.md"] = school_page(school, outreach)
         pages[f"print/school-{school.id}.md"] = school_plan_sheet(school, outreach)
-    sheets = {m.id: sheet_body(m, outreach, cache) for m in project.materials}  # each drawn once
+    feet = {m.id: sheet_foot(m, outreach, cache) for m in project.materials}  # each QR code drawn once
+    sheets = {m.id: sheet_body(m, feet[m.id]) for m in project.materials}
     for matched in outreach.matched:
         pages[f"print/campaign-{matched.campaign.id}.md"] = print_bundle(matched, sheets)
     for material in project.materials:
-        pages[f"print/{material.id}.md"] = print_sheet(material, sheets)
-        pages[material.src] = material_page(material, outreach)
+        pages[material.src] = material_page(material, outreach, feet[material.id])
     for le in project.lessons:
         files = lessondocs.lesson_files(le, project.township.name, cache)
         pages[le.src] = lesson_page(le, outreach, files)
@@ -430,9 +430,26 @@ def _own_page(title: str, marks: dict, body: str) -> str:
     return f"---\n{meta}\n---\n\n{body}"
 
 
-def material_page(m: Material, outreach: Outreach) -> str:
+def material_page(m: Material, outreach: Outreach, foot: str = "") -> str:
+    """A material, which printed is its 明白纸: the print style keeps the title, the point, the
+    sections marked wj-on-sheet and the sheet's foot (hidden on screen), and nothing else."""
     return _own_page(m.title, search_marks(outreach, "material", m),
-                     material_header(m, outreach.project) + m.body + material_footer(m, outreach))
+                     material_header(m, outreach.project) + _mark_sheet_sections(m.body)
+                     + material_footer(m, outreach) + "\n" + foot)
+
+
+SHEET_SECTIONS = ("遇到了怎么办", "去哪里求助")
+
+
+def _mark_sheet_sections(body: str) -> str:
+    """The sections a 明白纸 prints, each wrapped in <div class="wj-on-sheet">."""
+    parts = re.split(r"(?m)^(?=## )", body)
+    out = []
+    for part in parts:
+        title = part[3:].split("\n", 1)[0].strip() if part.startswith("## ") else ""
+        out.append(f'<div class="wj-on-sheet" markdown>\n\n{part.rstrip()}\n\n</div>\n\n'
+                   if title in SHEET_SECTIONS else part)
+    return "".join(out)
 
 
 def lesson_page(le: Lesson, outreach: Outreach, files: dict[str, tuple[str, bytes]]) -> str:
@@ -475,9 +492,8 @@ def material_footer(m: Material, outreach) -> str:
     related = outreach.related.get(f"material:{m.id}")
     if related:
         out.append("\n## 相关资料\n\n" + "".join(f"- [{escape(h.title)}]({link(m.src, h.path)})\n" for h in related))
-    out.append(f"\n[打印明白纸]({link(m.src, f'print/{m.id}.md')}){{ .md-button }}"
-               f' <button type="button" class="md-button" data-wj-image="{page_url(m.src, f"print/{m.id}.md")}" hidden>'
-               "生成图片（发微信群）</button>\n")
+    out.append('\n<p class="wj-sheet-buttons"><button type="button" class="md-button" data-wj-print>打印明白纸</button>'
+               ' <button type="button" class="md-button" data-wj-image hidden>生成图片（发微信群）</button></p>\n')
     out.append("\n" + _help_box(project))
     return "".join(out)
 
@@ -509,24 +525,23 @@ def _qr_svg(url: str, cache: Cache) -> str:
     return cache.memo("qr", url, make).decode("utf-8")
 
 
-def sheet_body(m: Material, outreach: Outreach, cache: Cache = NO_CACHE) -> str:
-    """A material's 明白纸: its printed page and its part of each campaign's bundle."""
+def sheet_foot(m: Material, outreach: Outreach, cache: Cache = NO_CACHE) -> str:
+    """The foot of a material's 明白纸: the QR code to its public page (where the township has a
+    public address), the township's office and the national lines."""
     project = outreach.project
     site = project.township.site_url
     qr = ""
     if site:
         url = site.rstrip("/") + "/" + m.src.removesuffix(".md") + "/"
         qr = f'<div class="wj-qr" data-url="{escape(url)}">{_qr_svg(url, cache)}<p>扫码看全文</p></div>'
+    return render("sheet_foot.html", qr=qr, township=project.township.name, contact=project.township.contact,
+                  badge="已审核" if m.review.status == "已审核" else "待审核")
+
+
+def sheet_body(m: Material, foot: str) -> str:
+    """A material's 明白纸 as one page of a campaign's bundle."""
     return render("sheet.html", title=m.title, summary=m.summary, steps=_section(m.body, "遇到了怎么办"),
-                  help=_section(m.body, "去哪里求助"), qr=qr, township=project.township.name,
-                  contact=project.township.contact, badge="已审核" if m.review.status == "已审核" else "待审核")
-
-
-def print_sheet(m: Material, sheets: dict[str, str]) -> str:
-    return (frontmatter(f"明白纸：{m.title}", hide="[navigation, toc]")
-            + '<p class="wj-print-bar"><button type="button" data-wj-print>打印这张明白纸</button>'
-              ' <button type="button" data-wj-image hidden>生成图片（发微信群）</button></p>\n\n'
-            + sheets[m.id])
+                  help=_section(m.body, "去哪里求助"), foot=foot)
 
 
 def print_bundle(matched: Matched, sheets: dict[str, str]) -> str:

@@ -27,13 +27,20 @@
     return lines;
   }
 
-  /* The blocks of a sheet, in reading order: [kind, text] (and the QR's path). */
+  /* The blocks of a sheet (a bundle's .wj-sheet, or a material page's printed parts), in reading
+     order: [kind, text] (and the QR's path). */
   function blocks(sheet) {
     var out = [];
-    Array.prototype.forEach.call(sheet.children, function (el) {
+    var material = sheet.classList.contains("wj-material");
+    function add(el) {
       var tag = el.tagName;
       if (tag === "H1") out.push(["title", el.textContent]);
       else if (el.classList.contains("wj-sheet-point")) out.push(["point", el.textContent]);
+      else if (el.classList.contains("admonition")) {
+        out.push(["point", Array.prototype.filter.call(el.children, function (c) {
+          return !c.classList.contains("admonition-title");
+        }).map(function (c) { return c.textContent; }).join(" ")]);
+      }
       else if (tag === "H2") out.push(["heading", el.textContent]);
       else if (tag === "OL" || tag === "UL") {
         Array.prototype.forEach.call(el.children, function (li, i) {
@@ -45,6 +52,10 @@
           .map(function (c) { return c.textContent; }).join(" ");
         out.push(["foot", text, path]);
       } else if (el.textContent.trim()) out.push(["text", el.textContent]);
+    }
+    Array.prototype.forEach.call(sheet.children, function (el) {
+      if (el.classList.contains("wj-on-sheet")) Array.prototype.forEach.call(el.children, add);
+      else if (!material || el.tagName === "H1" || el.matches(".admonition.abstract, .wj-sheet-foot")) add(el);
     });
     return out;
   }
@@ -164,7 +175,7 @@
     var target = button.getAttribute("data-wj-image");
     var url = target ? new URL(target, location.href).href : location.href;
     return sheetsOf(target ? url : "").then(function (doc) {
-      var sheets = Array.prototype.slice.call(doc.querySelectorAll(".wj-sheet"));
+      var sheets = Array.prototype.slice.call(doc.querySelectorAll(".wj-sheet, .wj-material"));
       if (!sheets.length) throw new Error("no sheet");
       // The public address the QR codes carry, where the township has one; else this copy's.
       var qr = doc.querySelector(".wj-qr[data-url]");
