@@ -28,6 +28,11 @@ GROWTH_FULL = Size(townships=4, villages=20, materials=250, campaigns=20, laws=2
 GNU_TIME = "/usr/bin/time"
 
 
+def township_env() -> dict[str, str]:
+    """Each project its own cache, as a township has (a shared WANJIA_CACHE would make cold builds warm)."""
+    return {**{k: v for k, v in os.environ.items() if k != "WANJIA_CACHE"}, "NO_MKDOCS_2_WARNING": "1"}
+
+
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one whole process (the OS's own accounting).
 
@@ -36,8 +41,7 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
     with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
         timed = [GNU_TIME, "-f", "%M", "-o", peak.name, *cmd] if os.path.exists(GNU_TIME) else cmd
         started = time.perf_counter()
-        proc = subprocess.Popen(timed, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
-                                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        proc = subprocess.Popen(timed, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=township_env())
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         text = peak.read().strip().splitlines()
@@ -189,7 +193,7 @@ def serve_edit_loop(project: Path, runs: int) -> float | None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "generator", "-C", str(project), "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=township_env())
     base = f"http://127.0.0.1:{port}/"
 
     def page(path: str) -> str:
@@ -227,7 +231,7 @@ def profile_top(cmd: list[str], cwd: Path | None = None, top: int = 5) -> list[s
 
     with tempfile.NamedTemporaryFile(suffix=".prof") as out:
         subprocess.run([sys.executable, "-m", "cProfile", "-o", out.name, *cmd], cwd=cwd, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=township_env())
         stats = pstats.Stats(out.name)
     rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]  # type: ignore[attr-defined]
     return [f"{Path(f).name}:{line}({name}) {tt:.1f} s" for (f, line, name), (_, _, tt, _, _) in rows]

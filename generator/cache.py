@@ -84,4 +84,7 @@ NO_CACHE = Cache()  # makes every time: for library calls and tests of the pure 
 
 
 def project_cache(root: str | Path) -> Cache:
-    return Cache(Path(root) / ".cache" / "wanjia" / "memo")
+    """The project's cache; WANJIA_CACHE names another folder (several copies of one township, as
+    in the test suite, then share one: entries are keyed on content, never on where it came from)."""
+    shared = os.environ.get("WANJIA_CACHE")
+    return Cache(Path(shared) if shared else Path(root) / ".cache" / "wanjia" / "memo")

@@ -101,3 +101,19 @@ def need_chromium() -> None:
         if os.environ.get("CI"):
             pytest.fail("CI 需要 /usr/bin/chromium（.ci/setup 安装 Debian 的 chromium）")
         pytest.skip("没有 /usr/bin/chromium")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory):
+    """One content-hash cache for every build of the session (the demo is copied many times); the
+    test of the cache itself builds with its own."""
+    import os
+
+    folder = tmp_path_factory.mktemp("wanjia-cache")
+    before = os.environ.get("WANJIA_CACHE")
+    os.environ["WANJIA_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("WANJIA_CACHE", None)
+    else:
+        os.environ["WANJIA_CACHE"] = before

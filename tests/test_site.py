@@ -91,10 +91,11 @@ def _tree(site: Path) -> dict[str, bytes]:
             and not any(part in str(p.relative_to(site)) for part in _PAGEFIND_UNORDERED)}
 
 
-def test_a_stale_cache_cannot_change_a_build(tmp_path: Path):
+def test_a_stale_cache_cannot_change_a_build(tmp_path: Path, monkeypatch):
     """Build, edit (a material, a lesson, the villagers' words, the register), rebuild on the warm
     cache: byte for byte the cold build of the same files in another folder. Also the determinism
     test: two folders, one output."""
+    monkeypatch.delenv("WANJIA_CACHE")  # each folder its own cache: b's build is cold
     a = copy_demo(tmp_path / "a")
     assert main(["-C", str(a), "build"]) == 0
     memo = a / ".cache/wanjia/memo"
@@ -151,7 +152,7 @@ def test_failure_midway_leaves_previous_site(tmp_path: Path, monkeypatch, wanjia
     def explode(*args, **kwargs):
         raise RuntimeError("render failed halfway")
     # A real build that breaks after mkdocs has written every page (in the post-build steps).
-    monkeypatch.setattr(plugin, "_run_pagefind", explode)
+    monkeypatch.setattr(plugin, "_finish_pagefind", explode)
     page = own_file(root, "docs/materials/work/labor-contract-written.md")
     page.write_text(page.read_text("utf-8") + "\n新增一段。\n", "utf-8")
     run = wanjia("-C", root, "build")

@@ -144,7 +144,7 @@ def check_sources(project, problems: Problems) -> None:
             problems.error(Pos(shown, f.line, f.col), f.message())
 
 
-def check_site(project, site: Path, cache=None, words: str = "") -> list[str]:
+def check_site(project, site: Path, cache=None, words: str = "", which=lambda rel: True) -> list[str]:
     """Every file of a built public site; compressed search fragments are read too. With a cache,
     a file whose bytes were cleared before under the same register, allow-list and villagers'
     `words` (jieba's segmentation knows them) is not read again."""
@@ -152,6 +152,8 @@ def check_site(project, site: Path, cache=None, words: str = "") -> list[str]:
     found = []
     for path in sorted(site.rglob("*")):
         if not path.is_file() or (path.suffix not in TEXT_SUFFIXES and path.suffix not in (".pf_fragment", ".xlsx", ".docx")):
+            continue
+        if not which(path.relative_to(site).as_posix()):
             continue
         if cache is None:
             findings = _scan_file(guard, path)

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import sys
+from functools import partial
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -119,12 +120,18 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         assert self.source is not None
         site = Path(config.site_dir)
         _drop_build_noise(site)
-        if self.config.search:
-            _run_pagefind(site)
+        # Pagefind indexes on the other core while the pages are scanned; its own files after it.
+        indexing = _start_pagefind(site) if self.config.search else None
+        project = self.source.project
+        scan = partial(privacy.check_site, project, site, project_cache(project.root),
+                       Vocabulary.of(project.synonyms).digest)
+        try:
+            found = [] if self.source.internal else scan(lambda rel: not rel.startswith("pagefind/"))
+        finally:
+            if indexing is not None:
+                _finish_pagefind(site, indexing)
         if not self.source.internal:  # the last gate: nothing household-level leaves in a public build
-            project = self.source.project
-            found = privacy.check_site(project, site, project_cache(project.root),
-                                       Vocabulary.of(project.synonyms).digest)
+            found += scan(lambda rel: rel.startswith("pagefind/"))
             if found:
                 shutil.rmtree(site, ignore_errors=True)
                 raise PluginError("\n".join(found[:20]) + (f"\n……共 {len(found)} 处" if len(found) > 20 else "")
@@ -199,14 +206,18 @@ def _drop_build_noise(site: Path) -> None:
         (site / name).unlink(missing_ok=True)
 
 
-def _run_pagefind(site: Path) -> None:
+def _start_pagefind(site: Path):
     """Index the built pages for site search (Pagefind's extended build segments Chinese)."""
     import subprocess
 
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
-                          capture_output=True, text=True)
-    if done.returncode != 0 or not (site / "pagefind" / "pagefind.js").exists():
-        raise PluginError(f"站内搜索索引（Pagefind）生成失败：{(done.stderr or done.stdout).strip()[:500]}")
+    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish_pagefind(site: Path, indexing) -> None:
+    out, err = indexing.communicate()
+    if indexing.returncode != 0 or not (site / "pagefind" / "pagefind.js").exists():
+        raise PluginError(f"站内搜索索引（Pagefind）生成失败：{(err or out).strip()[:500]}")
 
 
 def _swap_in(built: Path, final: Path) -> None:
