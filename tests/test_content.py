@@ -237,3 +237,11 @@ def test_print_sheets_fit_one_a4_page(built_demo, project):
     finally:
         server.shutdown()
     assert all(n == 1 for n in pages.values()), {k: n for k, n in pages.items() if n != 1}
+
+
+@pytest.mark.parametrize("text,numbers", [("打 12348 问", ["12348"]), ("拨打 113 举报", ["113"]),
+                                          ("东经121°18′、北纬31°30′", []), ("罚款 110 元", []), ("气温 120℃", [])])
+def test_service_numbers_are_told_from_amounts_and_coordinates(text, numbers):
+    from generator.content.hotlines import _SERVICE
+
+    assert [m[1] for m in _SERVICE.finditer(text)] == numbers
