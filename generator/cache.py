@@ -8,6 +8,7 @@ upgraded dependency misses the cache instead of reusing what the old one made. E
 whole (a temporary file renamed into place), so two builds at once never read half an entry."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable
@@ -62,7 +63,7 @@ class Cache:
         path = self._path(kind, inputs)
         try:
             data = path.read_bytes() if path else None
-        except FileNotFoundError:
+        except OSError:  # absent, or unreadable: made again
             data = None
         if data is None:
             self.misses += 1
@@ -74,10 +75,14 @@ class Cache:
         path = self._path(kind, inputs)
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError:  # a full disk or a read-only folder costs speed, never the build
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 NO_CACHE = Cache()  # makes every time: for library calls and tests of the pure functions

@@ -130,6 +130,9 @@ def test_a_cache_entry_is_keyed_on_the_code_that_made_it(tmp_path: Path, monkeyp
     monkeypatch.setattr(cache, "code_digest", lambda: "a changed template or library")
     assert c.memo("k", "inputs", lambda: made.append(1) or b"new") == b"new"   # other code: made again
     assert len(made) == 3 and (c.hits, c.misses) == (1, 3)
+    (tmp_path / "ro").write_text("a file where the cache's folder would be", "utf-8")
+    blocked = cache.Cache(tmp_path / "ro")
+    assert blocked.memo("k", "inputs", lambda: b"made") == b"made"   # a cache that cannot be written is skipped
 
 
 def test_plain_mkdocs_build_works_and_is_atomic(tmp_path: Path):
