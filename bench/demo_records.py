@@ -17,7 +17,7 @@ import random
 from pathlib import Path
 
 from generator import pipeline
-from generator.plan.records import INCIDENTS, LESSONS, LessonRecord, Record, write_store
+from generator.plan.records import INCIDENTS, LESSONS, LESSONS_CSV, VISITS_CSV, LessonRecord, Record, write_csv
 
 REPO = Path(__file__).resolve().parents[1]
 UNTIL = dt.date(2027, 3, 31)
@@ -100,9 +100,9 @@ def main() -> int:
     outreach = pipeline.outreach(pipeline.checked(REPO, year=2027))
     rng = random.Random(2027)
     made = records(outreach, rng)
-    write_store(REPO, made, outreach.project)
+    write_csv(REPO / VISITS_CSV, made, outreach.project)
     given = lessons(outreach, random.Random(2028))  # its own stream: the other files stay as they were
-    write_store(REPO, given, outreach.project, LESSONS)
+    write_csv(REPO / LESSONS_CSV, given, outreach.project, LESSONS)
     with (REPO / INCIDENTS).open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["月份", "村（社区）", "类别", "起数"])

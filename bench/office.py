@@ -22,7 +22,7 @@ import uvicorn
 
 from generator import pipeline
 from generator.office.app import hash_password, make_app
-from generator.office.store import Store
+from generator.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-password-2027"

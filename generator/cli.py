@@ -42,19 +42,21 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-d", "--site-dir", metavar="目录", help="网站输出目录，默认 site/（内部版默认 site-internal/）")
     b.add_argument("--internal", action="store_true",
                    help="内部版：另外生成含农户名单的入户走访登记表和走访记录模板（只在镇村内部使用）")
+    b.add_argument("--db", metavar="文件", help="走访记录和账号的数据库（默认 WANJIA_DB，否则在本机用户数据目录，不在仓库里）")
 
-    r = sub.add_parser("records", help="走访记录：导入按登记表填写的 CSV 或 Excel 文件")
-    r.add_argument("action", choices=("import", "export", "sync"),
-                   help="import：导入；export：把办公室服务器收到的手机记录导出成同样格式的 CSV；"
-                        "sync：把手机记录直接计入考核和研判（同 export 再 import，重复运行不会重复计入）")
-    r.add_argument("file", metavar="文件", nargs="?", help="CSV（UTF-8 或 GBK）或 .xlsx 文件，表头同走访记录模板")
-    r.add_argument("--db", metavar="文件", help="export、sync：办公室服务器的数据库（默认在本机用户数据目录）")
+    r = sub.add_parser("records", help="走访记录：导入按登记表填写的 CSV 或 Excel 文件，或全部导出")
+    r.add_argument("action", choices=("import", "export"),
+                   help="import：导入（计入考核和研判）；export：把数据库里的全部记录（手机上报的和导入的）导出成同样格式的 CSV")
+    r.add_argument("file", metavar="文件", help="CSV（UTF-8 或 GBK）或 .xlsx 文件，表头同走访记录模板")
+    r.add_argument("--lessons", action="store_true", help="export：导出法治课记录（默认导出走访记录）")
+    r.add_argument("--db", metavar="文件", help="走访记录和账号的数据库（默认 WANJIA_DB，否则在本机用户数据目录，不在仓库里）")
 
     t = sub.add_parser("report", help="走访完成情况、逾期和待跟进、记录核实、研判（下月往哪里推）")
     when = t.add_mutually_exclusive_group()
     when.add_argument("--month", metavar="年-月", help="某个月，如 2027-02（默认：有记录的最近一个月）")
     when.add_argument("--year", type=int, metavar="年份", help="全年（年度考核）")
     t.add_argument("--xlsx", metavar="文件", help="另外写出年度考核用的 Excel 表")
+    t.add_argument("--db", metavar="文件", help="走访记录和账号的数据库（默认 WANJIA_DB，否则在本机用户数据目录，不在仓库里）")
 
     x = sub.add_parser("export-docs", help="把网站的全部页面写成普通的 docs 文件夹和 mkdocs.yml（给不运行 wanjia 插件的网站引擎用）")
     x.add_argument("dir", metavar="目录", help="写到哪个目录（整个替换）")
@@ -113,19 +115,19 @@ def _parser() -> argparse.ArgumentParser:
     us.add_argument("--role", choices=("干部", "综治办"), default="干部", help="干部（含网格员）只能记录自己包的村；综治办看全部")
     us.add_argument("--cadre", metavar="干部编号", help="对应干部名册里的编号（干部必填），如 li-hui")
     us.add_argument("--password-stdin", action="store_true", help="从标准输入读密码（脚本用），否则在终端里输入两遍")
-    us.add_argument("--db", metavar="文件", help="账号和记录的数据库（默认在本机用户数据目录，不在仓库里）")
+    us.add_argument("--db", metavar="文件", help="走访记录和账号的数据库（默认 WANJIA_DB，否则在本机用户数据目录，不在仓库里）")
 
     of = sub.add_parser("office", help="镇里的办公室服务器：登录后看内部版、手机上报走访记录（https）")
     of.add_argument("--host", default="127.0.0.1", help="监听地址（默认只本机）；内网用 0.0.0.0 时必须配证书")
     of.add_argument("--port", type=int, default=8443)
     of.add_argument("--cert", metavar="证书", help="TLS 证书文件（PEM）")
     of.add_argument("--key", metavar="私钥", help="TLS 私钥文件（PEM）")
-    of.add_argument("--db", metavar="文件", help="数据库文件（默认在本机用户数据目录）")
+    of.add_argument("--db", metavar="文件", help="走访记录和账号的数据库（默认 WANJIA_DB，否则在本机用户数据目录，不在仓库里）")
     of.add_argument("--allow-http", action="store_true", help="不用 https 也在非本机地址上提供服务（不安全：登录密码明文传输）")
 
     bk = sub.add_parser("backup", help="备份办公室服务器的数据库（服务器运行时也可以备份）")
     bk.add_argument("file", metavar="文件", help="备份写到哪里，如 备份/2027-01-31.sqlite")
-    bk.add_argument("--db", metavar="文件", help="数据库文件（默认在本机用户数据目录）")
+    bk.add_argument("--db", metavar="文件", help="走访记录和账号的数据库（默认 WANJIA_DB，否则在本机用户数据目录，不在仓库里）")
 
     sub.add_parser("schema", help="重新生成 data/schemas/ 下供编辑器使用的 JSON Schema")
     return p
@@ -149,7 +151,8 @@ def _checked(args, year: int | None = None, region: str | None = None) -> pipeli
     mkdocs.yml, if any); on errors the problems are printed and the command stops (Failed)."""
     from .content.load import laws_dir
 
-    return pipeline.checked(args.project, year=year, region=region, laws=laws_dir(args.project))
+    return pipeline.checked(args.project, year=year, region=region, laws=laws_dir(args.project),
+                            db=getattr(args, "db", None))
 
 
 def cmd_check(args) -> int:
@@ -165,7 +168,7 @@ def cmd_build(args) -> int:
     from .site.plugin import build_site
 
     root = Path(args.project).resolve()
-    checked, problems = pipeline.check(root, laws=laws_dir(root))
+    checked, problems = pipeline.check(root, laws=laws_dir(root), db=args.db)
     if checked is None or problems.failed(args.strict):
         _print_problems(problems, args.strict)
         print("网站没有生成，原来的网站保持不变。", file=sys.stderr)
@@ -245,40 +248,26 @@ def cmd_serve(args) -> int:
 
 
 def cmd_records(args) -> int:
-    import tempfile
+    from .plan.records import export_file, import_file
+    from .store import Store
 
-    from .plan.records import import_file
-
-    if args.action != "sync" and not args.file:
-        print(f"wanjia：错误：records {args.action} 要写文件名，例如 wanjia records {args.action} 走访记录.csv", file=sys.stderr)
-        return 2
-    if args.action == "export":
-        from .office.store import export_csv
-
-        project = _checked(args).project
-        store = _office_store(args, project)
-        count = export_csv(store, project, Path(args.file))
-        print(f"已导出 {count} 条手机上报的走访记录到 {args.file}；运行 wanjia records import {args.file} 计入考核和研判。",
-              file=sys.stderr)
-        return 0
     checked = _checked(args)
+    store = Store(checked.records_db)
+    if args.action == "export":
+        count = export_file(store, checked.project, Path(args.file), lessons=args.lessons)
+        what = "法治课记录" if args.lessons else "走访记录（手机上报的和导入的）"
+        print(f"已把数据库 {store.path} 的 {count} 条{what}导出到 {args.file}。", file=sys.stderr)
+        return 0
     o = pipeline.outreach(checked)
     found = Problems()
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(args.file) if args.file else Path(tmp) / "手机记录.csv"
-        if args.action == "sync":
-            from .office.store import export_csv
-
-            print(f"办公室服务器上有 {export_csv(_office_store(args, o.project), o.project, source)} 条手机记录。",
-                  file=sys.stderr)
-        result = import_file(Path(args.project), source, o.project, o.plan_year, o.plan, found)
+    result = import_file(store, Path(args.file), o.project, o.plan_year, o.plan, found)
     if found.errors:
         print(found.as_text(), file=sys.stderr)
     if not result.readable:
         print("没有导入任何记录，原有记录保持不变。", file=sys.stderr)
         return 1
-    print(f"导入完成：新增 {result.added} 条，更新 {result.updated} 条，{result.unchanged} 条已导入过；"
-          f"{result.rejected} 行有错误没有导入（改正后重新导入即可，已导入的不会重复）。记录保存在 {result.store}。")
+    print(f"{result.kind}导入完成：新增 {result.added} 条，更新 {result.updated} 条，{result.unchanged} 条已导入过；"
+          f"{result.rejected} 行有错误没有导入（改正后重新导入即可，已导入的不会重复）。记录保存在数据库 {store.path}。")
     return 1 if result.rejected else 0
 
 
@@ -427,9 +416,9 @@ def cmd_roster(args) -> int:
 
 
 def _office_store(args, project):
-    from .office.store import Store, default_path
+    from .store import Store, database_path
 
-    return Store(Path(args.db) if args.db else default_path(project.township.id))
+    return Store(database_path(project.township.id, args.db))
 
 
 def cmd_users(args) -> int:
@@ -500,8 +489,7 @@ def cmd_office(args) -> int:
     site = Path(args.project).resolve() / "site-internal"
     store = _office_store(args, checked.project)
     outreach = pipeline.outreach(checked)
-    app = make_app(checked.project, store, site if site.is_dir() else None, secure, outreach.plan,
-                   imported=outreach.field.records)
+    app = make_app(checked.project, store, site if site.is_dir() else None, secure, outreach.plan)
     scheme = "https" if secure else "http"
     print(f"办公室服务器：{scheme}://{args.host}:{args.port}/login （按 Ctrl+C 停止）", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.cert, ssl_keyfile=args.key,

@@ -4,8 +4,8 @@
              (content.load, content.citations, plan.almanac, plan.match)
     plan     PlanYear → Plan                                  visits, and what could not be placed
              (plan.schedule)
-    field    Plan → FieldData                                 records and incidents, checked against it
-             (plan.records)
+    field    Plan, database → FieldData                       records and incidents, checked against it
+             (plan.records, store)
     related  Project → related pages per material, campaign   the same index as search (search)
     site     Outreach → every page of the site                each page from its one writer
              (site.pages, site.agenda, site.dashboard)
@@ -42,6 +42,7 @@ from .search import Searcher, law_docs, open_index, project_docs, teach_jieba
 from .site import agenda, dashboard, pages
 from .site.inputs import Link, Outreach, SiteSource
 from .site.text import drop_empty_columns, tel_links
+from .store import database_path
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Checked:
     laws: LawLibrary
     almanac: Almanac
     plan_year: PlanYear
+    records_db: Path          # the township's database of visit records (generator.store)
     plan: Plan | None = None
     field: FieldData | None = None
 
@@ -63,10 +65,11 @@ class Checked:
 
 # ---------------------------------------------------------------- stage 1 (and 2): check
 def check(root: str | Path, year: int | None = None, region: str | None = None,
-          laws: str | Path | None = None, require_laws: bool = False, today: dt.date | None = None
-          ) -> tuple[Checked | None, Problems]:
+          laws: str | Path | None = None, require_laws: bool = False, today: dt.date | None = None,
+          db: str | Path | None = None) -> tuple[Checked | None, Problems]:
     """Load and check everything. `laws` is a LawRefBook folder beside the installed database; a
-    configured folder that is missing is a warning (the site still builds), unless required."""
+    configured folder that is missing is a warning (the site still builds), unless required. `db`:
+    the records database (default: WANJIA_DB, else the user's data folder)."""
     project, problems = load_project(root)
     if project is None:
         return None, problems
@@ -86,15 +89,17 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
     schedule.check_working_time(project, the_year, problems)
     if problems.errors:  # the year itself can be impossible (a 腊月三十 it does not have)
         return None, problems
-    if not has_field_data(project):
-        return Checked(project, library, almanac, the_year), problems
+    records_db = database_path(project.township.id, db)
+    if not has_field_data(project, records_db):
+        return Checked(project, library, almanac, the_year, records_db), problems
     # Records are checked against the plan; as warnings here, since a typo in an internal record must
     # not stop the public site (import, report and the internal build treat them as errors).
     plan = schedule.plan(project, the_year)
-    field = field_data(project, the_year, plan)
-    for p in field.errors:
+    field = field_data(project, the_year, plan, records_db)
+    for p in field.problems:
         problems.warning(p.pos, f"{p.message}（内部数据，不影响公开网站）", "internal-data")
-    return Checked(project, library, almanac, the_year, plan, field), problems
+    problems.notes.extend(field.notes)
+    return Checked(project, library, almanac, the_year, records_db, plan, field), problems
 
 
 def _law_library(project: Project, laws: str | Path | None, require: bool, problems: Problems) -> LawLibrary:
@@ -123,7 +128,7 @@ def checked(root: str | Path, **options) -> Checked:
 def outreach(checked: Checked, related: bool = False) -> Outreach:
     """Everything the site shows: the plan, the field data and (when asked) related pages."""
     plan = checked.plan or schedule.plan(checked.project, checked.plan_year)
-    field = checked.field or field_data(checked.project, checked.plan_year, plan)
+    field = checked.field or field_data(checked.project, checked.plan_year, plan, checked.records_db)
     # The schools plan two years ahead: next year's 法治课, on its own (provisional) calendar.
     following = plan_year(checked.project, checked.almanac, checked.year + 1, Problems())
     return Outreach(checked.project, checked.laws, checked.almanac, checked.plan_year, plan,

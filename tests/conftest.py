@@ -3,10 +3,18 @@ mkdocs build of the demo (built once per session, in a temp folder, never the re
 from __future__ import annotations
 
 import functools
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The records database lives in the user's data folder: the tests' own, never the user's. The session
+# has one (for the shared builds); each test gets a fresh one below.
+os.environ.pop("APPDATA", None)
+os.environ.pop("WANJIA_DB", None)
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="wanjia-data-")
 
 from generator import pipeline
 from generator.cli import main
@@ -117,3 +125,23 @@ def shared_cache(tmp_path_factory):
         os.environ.pop("WANJIA_CACHE", None)
     else:
         os.environ["WANJIA_CACHE"] = before
+
+
+@pytest.fixture(autouse=True)
+def own_records_database(tmp_path_factory, monkeypatch):
+    """Each test its own records database: one test's imports never reach another's report."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+
+
+def stored(kind: str = "records", township: str = "qinghe") -> list[dict]:
+    """What this test's records database holds for a township (`records` or `lessons`)."""
+    from generator.store import Store, database_path
+
+    path = database_path(township)
+    if not path.exists():
+        return []
+    store = Store(path)
+    try:
+        return store.rows(kind)
+    finally:
+        store.close()

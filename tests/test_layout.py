@@ -6,7 +6,7 @@ import ast
 from conftest import REPO
 
 PACKAGE = REPO / "generator"
-BASE = {"generator", "generator.problems", "generator.locking", "generator.cache"}   # below every wing
+BASE = {"generator", "generator.problems", "generator.locking", "generator.cache", "generator.store"}   # below every wing
 LAYER = {"content": 1, "plan": 2, "site": 3}
 ENTRY_POINT_CALLS = {("generator.site.plugin", "generator.pipeline")}
 

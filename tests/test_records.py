@@ -6,12 +6,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import REPO, demo_outreach, edit, own_file
+from conftest import REPO, demo_outreach, edit, own_file, stored
 
 from generator.content import privacy
 from generator.content.model import RECORD_COLUMNS
 from generator.plan import assess
-from generator.plan.records import LESSON_STORE, STORE, Incident, Record
+from generator.plan.records import LESSONS_CSV, VISITS_CSV, Incident, Record
 
 HEADER = ",".join(RECORD_COLUMNS)
 
@@ -32,9 +32,10 @@ def _row(**cells) -> str:
 
 
 def _write(path: Path, *rows: str, encoding="utf-8", fresh=True) -> Path:
-    """An import file beside an empty store (the demo's own records would merge with these rows)."""
+    """An import file beside an empty database (the demo's own records, moved in from its file of an
+    earlier version, would merge with these rows)."""
     if fresh:
-        (path.parent / STORE).unlink(missing_ok=True)
+        (path.parent / VISITS_CSV).unlink(missing_ok=True)
     path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding=encoding)
     return path
 
@@ -80,17 +81,21 @@ def test_duplicate_household_and_day_names_the_first_row(demo_copy, wanjia):
 def test_reimport_changes_nothing_and_a_correction_updates(demo_copy, wanjia):
     path = _write(demo_copy / "in.csv", _row(), _row(户号="xinqiao-1-002", 走访结果="不在家"))
     assert wanjia("-C", demo_copy, "records", "import", path).code == 0
-    store = (demo_copy / STORE).read_bytes()
+    before = stored()
+    assert [(r["household"], r["outcome"], r["source"]) for r in before] == [
+        ("xinqiao-1-001", "已走访", "导入"), ("xinqiao-1-002", "不在家", "导入")]
     again = wanjia("-C", demo_copy, "records", "import", path)
     assert again.code == 0 and "新增 0 条，更新 0 条，2 条已导入过" in again.out
-    assert (demo_copy / STORE).read_bytes() == store
+    assert stored() == before
     fixed = _write(demo_copy / "fix.csv", _row(户号="xinqiao-1-002", 走访结果="已走访"), fresh=False)
     assert "更新 1 条" in wanjia("-C", demo_copy, "records", "import", fixed).out
-    assert b"\xe5\xb7\xb2\xe8\xb5\xb0\xe8\xae\xbf" in (demo_copy / STORE).read_bytes()
+    assert [r["outcome"] for r in stored()] == ["已走访", "已走访"]
 
 
 def test_truncated_or_corrupted_file_leaves_the_store_intact(demo_copy, wanjia):
-    store = (demo_copy / STORE).read_bytes()  # the demo's 6,000 records
+    assert wanjia("-C", demo_copy, "records", "export", demo_copy / "before.csv").code == 0
+    store = stored()  # the demo's records, moved into the database by the first command
+    assert len(store) > 4000
     cut = demo_copy / "cut.csv"
     cut.write_text(HEADER + "\n" + _row() + "\n" + _row(户号="xinqiao-1-002", 问题说明='"邻居吵'), "utf-8")
     run = wanjia("-C", demo_copy, "records", "import", cut)
@@ -99,13 +104,13 @@ def test_truncated_or_corrupted_file_leaves_the_store_intact(demo_copy, wanjia):
     bad.write_bytes(b"PK\x03\x04 not really a workbook")
     run = wanjia("-C", demo_copy, "records", "import", bad)
     assert run.code == 1 and "Excel 文件损坏" in run.err
-    assert (demo_copy / STORE).read_bytes() == store
+    assert stored() == store
 
 
 def test_excel_and_gbk_files_import(demo_copy, wanjia):
     import openpyxl
 
-    (demo_copy / STORE).unlink()
+    (demo_copy / VISITS_CSV).unlink()
     book = openpyxl.Workbook()
     book.active.append(list(RECORD_COLUMNS))
     book.active.append(_row(户号="xinqiao-1-003").split(","))
@@ -203,7 +208,7 @@ LESSON_HEADER = "日期,学校,课程,课时,授课人,学生人数,备注,走�
 
 
 def _lesson_file(root: Path, *rows: str) -> Path:
-    (root / LESSON_STORE).unlink(missing_ok=True)
+    (root / LESSONS_CSV).unlink(missing_ok=True)
     path = root / "lessons-in.csv"
     path.write_text(LESSON_HEADER + "\n" + "\n".join(rows) + "\n", "utf-8")
     return path
@@ -216,7 +221,8 @@ def test_a_lesson_given_is_recorded_and_counted_in_the_assessment(demo_copy, wan
             for v in planned]
     path = _lesson_file(demo_copy, *good)
     run = wanjia("-C", demo_copy, "records", "import", path)
-    assert run.code == 0 and "新增 2 条" in run.out and LESSON_STORE in run.out, run.err
+    assert run.code == 0 and "法治课记录导入完成：新增 2 条" in run.out, run.err
+    assert [r["lesson"] for r in stored("lessons")] == [v.lesson for v in planned]
     assert "新增 0 条，更新 0 条，2 条已导入过" in wanjia("-C", demo_copy, "records", "import", path).out
     report = wanjia("-C", demo_copy, "report", "--year", "2027")
     row = next(ln for ln in report.out.splitlines() if ln.startswith("| 青禾中心小学 |"))
@@ -241,7 +247,7 @@ def test_a_bad_lesson_record_is_reported_at_its_cell(demo_copy, wanjia, row, col
     run = wanjia("-C", demo_copy, "records", "import", path)
     assert run.code == 1 and "Traceback" not in run.err
     assert any(ln.startswith(f"{path}:2:{column}: 错误:") and words in ln for ln in run.err.splitlines()), run.err
-    assert not (demo_copy / LESSON_STORE).exists()
+    assert stored("lessons") == []
 
 
 def test_internal_build_has_report_and_yanpan_charts(built_internal):
@@ -336,20 +342,85 @@ def test_the_plans_template_filled_in_imports(built_internal, demo_copy, wanjia)
         if number not in keep:
             sheet.delete_rows(number)
     book.save(demo_copy / "filled.xlsx")
-    (demo_copy / STORE).unlink()
+    (demo_copy / VISITS_CSV).unlink()
     run = wanjia("-C", demo_copy, "records", "import", demo_copy / "filled.xlsx")
     assert run.code == 0 and "新增 3 条" in run.out, run.err
 
 
 def test_check_warns_about_bad_internal_data_without_stopping_the_site(demo_copy, wanjia):
-    store = demo_copy / STORE
+    store = demo_copy / VISITS_CSV   # a file of an earlier version, moved into the database once fixed
     lines = store.read_text("utf-8-sig").splitlines()
     store.write_text("\n".join(lines + [_row(**{"村（社区）": "新乔村"})]) + "\n", "utf-8")
     incidents = demo_copy / "data/incidents.csv"
     incidents.write_text(incidents.read_text("utf-8") + "2027-03,桃园村,打架,2\n", "utf-8")
     run = wanjia("-C", demo_copy, "check", "--all")
     assert run.code == 0
-    assert any(h.startswith(f"{STORE}:{len(lines) + 1}:3: 警告:") and "新乔村" in h and "内部数据" in h
+    assert any(h.startswith(f"{VISITS_CSV}:{len(lines) + 1}:3: 警告:") and "新乔村" in h and "内部数据" in h
                for h in run.err.splitlines()), run.err[-2000:]
     assert "data/incidents.csv:" in run.err and "类别「打架」" in run.err
     assert wanjia("-C", demo_copy, "report").code == 1  # the report will not count on bad rows
+
+
+# ---------------------------------------------------------------- the database, the one store
+def test_records_file_of_an_earlier_version_moves_in_once_and_never_overwrites(demo_copy, wanjia):
+    """The demo's data/records/visits.csv (the store of earlier versions) is moved into the database by
+    the first command; later runs read the database only, and a record changed there since (on the
+    phone, say) is never put back by the old file."""
+    lines = (demo_copy / VISITS_CSV).read_text("utf-8-sig").splitlines()
+    first = wanjia("-C", demo_copy, "records", "export", demo_copy / "out.csv")
+    assert first.code == 0, first.err
+    rows = stored()
+    assert len(rows) == len(lines) - 1 and {r["source"] for r in rows} == {"导入"}
+    exported = (demo_copy / "out.csv").read_bytes().decode("utf-8-sig").splitlines()
+    # What went in comes out, column for column (with the 来源 column the demo's old file lacks).
+    differ = set(lines[1:]) ^ {line.removesuffix(",导入") for line in exported[1:]}
+    assert exported[0] == lines[0] + ",来源" and not differ, sorted(differ)[:4]
+    from generator.store import Store, database_path
+
+    store = Store(database_path("qinghe"))
+    store.db.execute("UPDATE records SET outcome = '拒绝' WHERE id = ?", (rows[0]["id"],))
+    store.close()
+    assert wanjia("-C", demo_copy, "records", "export", demo_copy / "again.csv").code == 0
+    again = stored()
+    assert len(again) == len(rows) and again[0]["outcome"] == "拒绝"
+    # An edited file is read again: only its new rows come in.
+    edit(demo_copy / VISITS_CSV, lines[-1], lines[-1] + "\n" + _row(日期="2027-01-04", 户号="xinqiao-1-007"))
+    run = wanjia("-C", demo_copy, "check")
+    assert run.code == 0 and len(stored()) == len(rows) + 1 and stored()[0]["outcome"] == "拒绝"
+
+
+def test_a_database_of_the_first_version_is_migrated_with_its_phone_records(tmp_path):
+    import sqlite3
+
+    from generator.store import MIGRATIONS, Store
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(MIGRATIONS[0] + "PRAGMA user_version=1;")
+    old.execute("INSERT INTO users (name, cadre, role, password) VALUES ('李慧', 'li-hui', '干部', 'x')")
+    old.execute("INSERT INTO records (household, day, village, grid, outcome, problems, note, follow_up, cadres, visit,"
+                " source, recorded_at) VALUES ('xinqiao-1-001', '2027-01-04', 'xinqiao', 'xinqiao-1', '已走访', '[\"求助\"]',"
+                " '想问法律援助', 1, '[\"li-hui\"]', '', '手机', '2027-01-04T11:00:00')")
+    old.execute("INSERT INTO entries (client_id, record, user, received_at) VALUES ('abcdefgh12', 1, 1, 'x')")
+    old.commit()
+    old.close()
+    store = Store(path)
+    (row,) = store.rows("records")
+    assert (row["household"], row["problems"], row["note"], row["cadres"], row["source"]) == (
+        "xinqiao-1-001", ["求助"], "想问法律援助", ["li-hui"], "手机")
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert store.user("李慧") is not None
+    store.close()
+    Store(path).close()   # opening again migrates nothing
+
+
+def test_a_database_written_by_a_newer_version_is_refused_in_chinese(demo_copy, wanjia, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "newer.sqlite"
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version=99")
+    con.close()
+    run = wanjia("-C", demo_copy, "report", "--db", db)
+    assert run.code == 1 and "Traceback" not in run.err and "更新版本的 wanjia" in run.err, run.err

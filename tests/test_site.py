@@ -232,21 +232,27 @@ def test_export_docs_refuses_the_project_itself(demo_copy, wanjia):
     assert run.code == 2 and "不能是乡镇项目目录" in run.err and (demo_copy / "docs").is_dir()
 
 
-def test_two_builds_at_once_take_turns(demo_copy):
-    """Two `wanjia build`s at once: the one that reaches the engine second waits (and says so), then builds:
-    both succeed and the site is whole (they used to share one staging folder and crash)."""
+def test_two_builds_at_once_take_turns(demo_copy, tmp_path):
+    """Two `wanjia build`s at once, while a third holds the engine (the test, in its place): each says
+    it waits, then they build one after the other; both succeed and the site is whole (they used to
+    share one staging folder and crash)."""
     import subprocess
     import sys
     import time
 
+    from generator.locking import held
+
     command = [sys.executable, "-c", "from generator.cli import main; raise SystemExit(main())", "-C",
                str(demo_copy), "build"]
-    first = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)  # the first is past its checks and building
-    second = subprocess.run(command, stderr=subprocess.PIPE, text=True, timeout=600)
-    first_err = first.communicate(timeout=600)[1]
-    assert first.returncode == 0 and second.returncode == 0, (first_err[-500:], second.stderr[-500:])
-    assert "内部错误" not in first_err + second.stderr
-    # whichever reached the site engine second waited for the other, and said so
-    assert (first_err + second.stderr).count("另一个 wanjia 正在生成") == 1
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    with held(demo_copy / ".cache/wanjia/build.lock", 5, "busy"):
+        runs = [subprocess.Popen(command, stderr=log.open("w"), text=True) for log in logs]
+        deadline = time.monotonic() + 300
+        while not all("另一个 wanjia 正在生成" in log.read_text("utf-8") for log in logs):
+            assert all(r.poll() is None for r in runs) and time.monotonic() < deadline, [log.read_text() for log in logs]
+            time.sleep(0.1)
+    codes = [r.wait(timeout=600) for r in runs]
+    errs = [log.read_text("utf-8") for log in logs]
+    assert codes == [0, 0], [e[-500:] for e in errs]
+    assert all("内部错误" not in e and "网站已生成" in e for e in errs)
     assert (demo_copy / "site/index.html").exists() and not list(demo_copy.glob(".site*"))

@@ -10,7 +10,6 @@ SameSite=Strict cookie (Secure over https); every write carries the session's CS
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from html import escape
@@ -26,7 +25,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from ..content.model import OUTCOMES, PROBLEM_KINDS, Project
-from .store import ROLES, SESSION_HOURS, Store, User, now
+from ..store import ROLES, SESSION_HOURS, Store, User, now
 
 COOKIE = "wanjia_session"
 NOTE_LIMIT = 500
@@ -93,7 +92,8 @@ def _check_entry(raw: object, households: dict, reach: Reach, user: User, today:
     if not isinstance(note, str) or len(note) > NOTE_LIMIT:
         return None, f"问题说明太长（最多 {NOTE_LIMIT} 字）"
     village = reach.village_of[household.grid]
-    return {"id": cid, "household": household.id, "date": day.isoformat(), "village": village,
+    return {"id": cid, "household": household.id, "door": household.door, "head": household.head,
+            "date": day.isoformat(), "village": village,
             "grid": household.grid, "outcome": outcome, "problems": sorted(set(problems)), "note": note.strip(),
             "follow_up": bool(raw.get("follow_up")), "cadres": [user.cadre or user.name],
             "visit": str(raw.get("visit", ""))[:80], "recorded_at": recorded.isoformat()}, ""
@@ -104,13 +104,10 @@ APP_FILES = {"": "app.html", "app.js": "app.js", "app.css": "app.css", "sw.js": 
 
 
 def make_app(project: Project, store: Store, internal_site: Path | None, secure: bool, plan=None,
-             clock=now, imported=()) -> Starlette:
+             clock=now) -> Starlette:
     """`plan`: the year's Plan, for 我的今天 (without it the app lists no visits); `clock`: the
-    server's time (a test may set it to a day of the plan); `imported`: the visit records typed up
-    from paper (FieldData.records), whose open follow-ups the next visit's list shows too."""
+    server's time (a test may set it to a day of the plan)."""
     households = {h.id: h for h in project.households}
-    typed_up = {r.household: (r.date.isoformat(), (r.note or "、".join(r.problems)) if r.follow_up else "")
-                for r in sorted(imported, key=lambda r: r.date) if r.household}
 
     def current(request: Request) -> tuple[User, str] | None:
         token = request.cookies.get(COOKIE)
@@ -218,12 +215,11 @@ def make_app(project: Project, store: Store, internal_site: Path | None, secure:
         except ValueError:
             day = clock().date()
         reach = reach_of(project, user)
-        # The last record of each household decides: a later visit that found nothing closes it.
-        last = dict(typed_up)
-        for r in store.records():  # ordered by day
-            if r[1] >= last.get(r[0], ("",))[0]:
-                last[r[0]] = (r[1], r[6] or "、".join(json.loads(r[5])) if r[7] else "")
-        follow = {h: note for h, (_, note) in last.items() if note}
+        # The last record of each household decides (captured here or typed up from paper and
+        # imported): a later visit that found nothing closes it.
+        last = {r["household"]: (r["note"] or "、".join(r["problems"])) if r["follow_up"] else ""
+                for r in store.rows("records") if r["household"]}  # ordered by day
+        follow = {h: note for h, note in last.items() if note}
         visits = []
         for v in (plan.visits if plan else ()):
             if v.date != day or v.kind != "入户走访" or v.grid not in reach.grids:

@@ -1,19 +1,24 @@
-"""Stage: what happened — visit records typed back from the walk sheets, and the monthly incident
-counts a 综治 information system exports.
+"""Stage: what happened — the visit and 法治课 records in the township's database (generator.store),
+and the monthly incident counts a 综治 information system exports.
 
-`wanjia records import FILE` checks every row (unknown village, grid, household or cadre; a date
-outside every planned window; impossible combinations; the same household twice on one day) and
-reports each bad row with its line and column. Good rows go into the store data/records/visits.csv,
-keyed by household and day, so importing the same file again changes nothing. A file that cannot be
-read whole (truncated, corrupted) changes nothing at all, and the store is replaced atomically.
-A 法治课 given is recorded the same way (学校, 课程, 课时 …), into data/records/lessons.csv: the same
-command tells the two kinds of file apart by their header.
+Records reach the database from the phone at the door (`wanjia office`) or typed up from the paper
+forms: `wanjia records import FILE` checks every row (unknown village, grid, household or cadre; a
+date outside every planned window; impossible combinations; the same household twice on one day),
+reports each bad row with its line and column and stores the good ones, keyed by household and day,
+so importing the same file again changes nothing; a file that cannot be read whole changes nothing
+at all. `wanjia records export FILE` writes them back out in the template's columns. A 法治课 given
+is recorded the same way (学校, 课程, 课时 …): the same commands tell the two kinds of file apart by
+their header. The files data/records/visits.csv and lessons.csv, where a township still has them
+(the store of earlier versions), are moved into the database once: a file already taken (by its
+hash) is not read again, and its rows never replace a record the database already holds.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +26,12 @@ from pathlib import Path
 from ..content.model import LESSON_RECORD_COLUMNS, OUTCOMES, PROBLEM_KINDS, RECORD_COLUMNS, SOURCES, Project
 from ..content.tables import Row, csv_bytes, read_table, yes
 from ..problems import Pos, Problem, Problems, did_you_mean
+from ..store import Store
 from .match import PlanYear
 from .schedule import LESSON, Plan
 
-STORE = "data/records/visits.csv"
-LESSON_STORE = "data/records/lessons.csv"
+VISITS_CSV = "data/records/visits.csv"        # the template's file name; read once, then the database
+LESSONS_CSV = "data/records/lessons.csv"
 LESSON_REQUIRED = ("日期", "学校", "课程", "授课人")
 INCIDENTS = "data/incidents.csv"
 REQUIRED = ("日期", "村（社区）", "网格", "走访结果", "干部")
@@ -277,15 +283,18 @@ def parse_lesson_row(row: Row, shown: str, names: _Names, problems: Problems) ->
 
 @dataclass(frozen=True)
 class _Kind:
-    """A kind of record file: where it is stored, what its header must have, how a row is read
-    and written back."""
-    store: str
+    """A kind of record: its table in the database, its file (of earlier versions), what a file's
+    header must have, how a row is read, written back, stored and loaded."""
+    table: str
+    csv: str
     columns: tuple[str, ...]
     required: tuple[str, ...]
     parse: Callable
     cells: Callable        # (record, project) → {column: text}
     order: Callable        # record → sort key
     twice: str             # the message for a second row with the same key
+    stored: Callable       # record → the database's row
+    loaded: Callable       # (row, project, bad) → record, or None when it names what the roster lost
 
 
 def _visit_cells(r: Record, project) -> dict[str, str]:
@@ -303,10 +312,50 @@ def _lesson_cells(r: LessonRecord, project) -> dict[str, str]:
             "学生人数": "" if r.students is None else str(r.students), "备注": r.note, "走访编号": r.visit}
 
 
-VISITS = _Kind(STORE, RECORD_COLUMNS, REQUIRED, parse_row, _visit_cells,
-               lambda r: (r.date, r.time, r.village, r.grid, r.household, r.door, r.head), "同一户同一天记了两次")
-LESSONS = _Kind(LESSON_STORE, LESSON_RECORD_COLUMNS, LESSON_REQUIRED, parse_lesson_row, _lesson_cells,
-                lambda r: (r.date, r.school, r.lesson), "同一所学校同一天的同一节课记了两次")
+def _visit_row(r: Record) -> dict:
+    return {"day": r.date.isoformat(), "time": r.time, "village": r.village, "grid": r.grid,
+            "household": r.household, "door": r.door, "head": r.head, "outcome": r.outcome,
+            "topics": r.topics, "materials": r.materials, "problems": r.problems, "note": r.note,
+            "follow_up": r.follow_up, "cadres": r.cadres, "visit": r.visit, "source": r.source}
+
+
+def _lesson_row(r: LessonRecord) -> dict:
+    return {"day": r.date.isoformat(), "school": r.school, "lesson": r.lesson, "periods": r.periods,
+            "teachers": r.teachers, "students": r.students, "note": r.note, "visit": r.visit}
+
+
+def _known(ids: list[str], table: dict, what: str, bad: Callable[[str], None]) -> tuple[str, ...]:
+    for i in ids:
+        if i not in table:
+            bad(f"{what}「{i}」已不在本镇的文件里（记录照常计入，这一项不再显示）")
+    return tuple(i for i in ids if i in table)
+
+
+def _visit_of(row: dict, p: Project, bad: Callable[[str], None]) -> Record | None:
+    """A stored record against today's roster: one whose village or grid is gone is set aside (and
+    said); a cadre, topic or material that is gone is dropped from it (and said)."""
+    if row["grid"] not in p.grid or p.grid[row["grid"]][0].id != row["village"]:
+        bad(f"村「{row['village']}」的网格「{row['grid']}」已不在台账里，这条记录没有计入")
+        return None
+    return Record(dt.date.fromisoformat(row["day"]), row["time"], row["village"], row["grid"], row["household"],
+                  row["door"], row["head"], row["outcome"], _known(row["topics"], p.topic, "主题", bad),
+                  _known(row["materials"], p.material, "资料", bad), tuple(row["problems"]), row["note"],
+                  bool(row["follow_up"]), _known(row["cadres"], p.cadre, "干部", bad), row["visit"], row["source"])
+
+
+def _lesson_of(row: dict, p: Project, bad: Callable[[str], None]) -> LessonRecord | None:
+    if row["school"] not in p.school or row["lesson"] not in p.lesson:
+        bad(f"学校「{row['school']}」或课程「{row['lesson']}」已不在本镇的文件里，这条记录没有计入")
+        return None
+    return LessonRecord(dt.date.fromisoformat(row["day"]), row["school"], row["lesson"], row["periods"],
+                        _known(row["teachers"], p.cadre, "干部", bad), row["students"], row["note"], row["visit"])
+
+
+VISITS = _Kind("records", VISITS_CSV, RECORD_COLUMNS, REQUIRED, parse_row, _visit_cells,
+               lambda r: (r.date, r.time, r.village, r.grid, r.household, r.door, r.head), "同一户同一天记了两次",
+               _visit_row, _visit_of)
+LESSONS = _Kind("lessons", LESSONS_CSV, LESSON_RECORD_COLUMNS, LESSON_REQUIRED, parse_lesson_row, _lesson_cells,
+                lambda r: (r.date, r.school, r.lesson), "同一所学校同一天的同一节课记了两次", _lesson_row, _lesson_of)
 
 
 def parse_file(path: Path, shown: str, names: _Names, problems: Problems, kind: _Kind = VISITS) -> list | None:
@@ -335,12 +384,43 @@ def kind_of(path: Path) -> _Kind:
     return LESSONS if {"学校", "课程"} <= header and "网格" not in header else VISITS
 
 
-# ---------------------------------------------------------------- the store
-def load_store(root: Path, names: _Names, problems: Problems, kind: _Kind = VISITS) -> list:
-    path = Path(root) / kind.store
-    if not path.exists():
-        return []
-    return parse_file(path, kind.store, names, problems, kind) or []
+# ---------------------------------------------------------------- the database
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def migrate_files(root: Path, store: Store, names: _Names, problems: Problems) -> list[str]:
+    """The record files of earlier versions, moved into the database once (idempotent: by the
+    file's hash; a record already in the database is kept). Returns what was moved, to tell."""
+    told = []
+    for kind in (VISITS, LESSONS):
+        path = Path(root) / kind.csv
+        if not path.exists() or store.imported(digest := _digest(path)):
+            continue
+        found = Problems()
+        records = parse_file(path, kind.csv, names, found, kind)
+        problems.extend(found)
+        if records is None:
+            continue
+        with store.transaction():
+            added = sum(store.put(kind.table, kind.stored(r), None, replace=False) == "新增" for r in records)
+            store.audit("命令行", "迁移记录文件", f"{kind.csv}：{len(records)} 行，新增 {added} 条")
+            if not found.errors:   # a file with bad rows is read again until fixed, so they stay in view
+                store.mark_imported(digest, kind.csv, len(records))
+        if added:
+            told.append(f"已把 {kind.csv} 的 {added} 条记录移入数据库 {store.path}（以后用 wanjia records import/export）")
+    return told
+
+
+def load_stored(store: Store, project: Project, problems: Problems, kind: _Kind = VISITS) -> list:
+    out = []
+    for row in store.rows(kind.table):
+        def bad(message: str, row: dict = row) -> None:
+            problems.warning(Pos(str(store.path)), f"数据库第 {row['id']} 条记录（{row['day']}）：{message}")
+        record = kind.loaded(row, project, bad)
+        if record is not None:
+            out.append(record)
+    return out
 
 
 @dataclass(frozen=True)
@@ -353,31 +433,43 @@ class FieldData:
     incidents: tuple[Incident, ...] = ()
     problems: tuple[Problem, ...] = ()
     lessons: tuple[LessonRecord, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "error"]
 
 
-def field_data(project: Project, year: PlanYear, plan: Plan) -> FieldData:
-    """Stage 5: the records (checked against the plan) and incidents the township has stored."""
+def field_data(project: Project, year: PlanYear, plan: Plan, db: Path) -> FieldData:
+    """Stage 5: the records in the township's database `db` (after moving in any record files of an
+    earlier version) and the incidents the township has stored."""
     root = Path(project.root)
     found = Problems()
-    names = _Names(project, year, plan)
-    records = load_store(root, names, found)
-    lessons = load_store(root, names, found, LESSONS)
     incidents = load_incidents(root, project, found)
-    return FieldData(tuple(records), tuple(incidents), tuple(found.items), tuple(lessons))
+    if not db.exists() and not any((root / k.csv).exists() for k in (VISITS, LESSONS)):
+        return FieldData(incidents=tuple(incidents), problems=tuple(found.items))
+    try:
+        store = Store(db)
+    except (OSError, sqlite3.Error) as e:
+        found.error(Pos(str(db)), f"打不开走访记录数据库：{e}（用 --db 或 WANJIA_DB 指定数据库文件）")
+        return FieldData(incidents=tuple(incidents), problems=tuple(found.items))
+    try:
+        notes = migrate_files(root, store, _Names(project, year, plan), found)
+        records = load_stored(store, project, found)
+        lessons = load_stored(store, project, found, LESSONS)
+    finally:
+        store.close()
+    return FieldData(tuple(records), tuple(incidents), tuple(found.items), tuple(lessons), tuple(notes))
 
 
-def has_field_data(project: Project) -> bool:
+def has_field_data(project: Project, db: Path) -> bool:
     root = Path(project.root)
-    return any((root / p).exists() for p in (STORE, LESSON_STORE, INCIDENTS))
+    return db.exists() or any((root / p).exists() for p in (VISITS_CSV, LESSONS_CSV, INCIDENTS))
 
 
-def write_store(root: Path, records: list, project, kind: _Kind = VISITS) -> None:
-    """Sorted, and replaced in one step: a crash mid-write never leaves half a store."""
-    path = Path(root) / kind.store
+def write_csv(path: Path, records: list, project, kind: _Kind = VISITS) -> None:
+    """The template's columns, sorted, as text cells (a note typed at the door never becomes a
+    formula), replaced in one step: a crash mid-write never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = ([cells[c] for c in kind.columns] for r in sorted(records, key=kind.order)
             for cells in [kind.cells(r, project)])
@@ -393,38 +485,36 @@ class Imported:
     unchanged: int = 0
     rejected: int = 0
     readable: bool = True
-    store: str = STORE
+    kind: str = "走访记录"
 
 
-def import_file(root: Path, path: Path, project: Project, year: PlanYear, plan: Plan, problems: Problems) -> Imported:
-    """Merge a file's good rows into its store (same household and day, or same school, lesson and
-    day: the new row wins)."""
+def import_file(store: Store, path: Path, project: Project, year: PlanYear, plan: Plan, problems: Problems) -> Imported:
+    """A file's good rows into the database, in one transaction (same household and day, or same
+    school, lesson and day: the new row wins)."""
     names = _Names(project, year, plan)
     kind = kind_of(path)
-    store_problems = Problems()
-    existing = {r.key: r for r in load_store(root, names, store_problems, kind)}
-    if store_problems.errors:  # a store edited by hand into a bad state: fix that first
-        problems.extend(store_problems)
-        return Imported(readable=False)
     before = len(problems.errors)
     records = parse_file(path, str(path), names, problems, kind)
     if records is None:
         return Imported(readable=False)
-    result = Imported(rejected=len({(p.pos.path, p.pos.line) for p in problems.errors[before:]}))
-    changed = False
-    for r in records:
-        old = existing.get(r.key)
-        if old == r:
-            result.unchanged += 1
-            continue
-        result.updated += old is not None
-        result.added += old is None
-        existing[r.key] = r
-        changed = True
-    if changed:
-        write_store(root, list(existing.values()), project, kind)
-    result.store = kind.store
+    result = Imported(rejected=len({(p.pos.path, p.pos.line) for p in problems.errors[before:]}),
+                      kind="走访记录" if kind is VISITS else "法治课记录")
+    with store.transaction():
+        for r in records:
+            answer = store.put(kind.table, kind.stored(r), f"导入 {path.name}")
+            result.added += answer == "新增"
+            result.updated += answer == "更新"
+            result.unchanged += answer == "未变"
     return result
+
+
+def export_file(store: Store, project: Project, dest: Path, lessons: bool = False) -> int:
+    """Every stored record of one kind in the template's columns (CSV), to open in Excel or import
+    elsewhere; records naming what the roster lost are left out (and said by check)."""
+    kind = LESSONS if lessons else VISITS
+    records = load_stored(store, project, Problems(), kind)
+    write_csv(dest, records, project, kind)
+    return len(records)
 
 
 # ---------------------------------------------------------------- incidents
