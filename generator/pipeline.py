@@ -30,7 +30,7 @@ from .content.laws import LawLibrary, open_library, package_db
 from .content.load import load_project
 from .content.model import Project
 from .content.words import Vocabulary
-from .phone_search import phone_index
+from .phone_search import phone_index, related, weights
 from .plan import assess, schedule
 from .plan.almanac import Almanac
 from .plan.almanac import check as check_almanac
@@ -144,20 +144,21 @@ def knowledge_index(project: Project, laws: LawLibrary | None = None, law_limit:
 
 
 def related_pages(checked: Checked, limit: int = 3) -> Mapping[str, tuple[Link, ...]]:
-    """Related materials for every material and campaign page, from the same index as search;
-    cached on exactly what that index holds (every document's digest and the villagers' words)."""
+    """Related materials for every material and campaign page, from the phone search's own weights
+    (phone_search.related); cached on exactly what they are made of (every document's digest and
+    the villagers' words)."""
     project = checked.project
+    docs = project_docs(project)
+    vocab = Vocabulary.of(project.synonyms)
 
     def make() -> bytes:
-        out: dict[str, list[tuple[str, str]]] = {}
-        with knowledge_index(project) as searcher:
-            for uid, top in [*((f"material:{m.id}", limit) for m in project.materials),
-                             *((f"campaign:{c.id}", limit + 2) for c in project.campaigns)]:
-                out[uid] = [(h.title, h.path) for h in searcher.related(uid, limit=top)]
+        wanted = {**{f"material:{m.id}": limit for m in project.materials},
+                  **{f"campaign:{c.id}": limit + 2 for c in project.campaigns}}
+        found = related(docs, weights(docs, vocab), wanted)
+        out = {uid: [(d.title, d.path) for d in found.get(uid, [])] for uid in wanted}
         return json.dumps(out, ensure_ascii=False).encode("utf-8")
 
-    docs = project_docs(project)
-    key = f"{limit}|{Vocabulary.of(project.synonyms).digest}|" + "|".join(sorted(d.digest for d in docs))
+    key = f"{limit}|{vocab.digest}|" + "|".join(sorted(d.digest for d in docs))
     found = json.loads(project_cache(project.root).memo("related", key, make))
     return {uid: tuple(Link(title, path) for title, path in links) for uid, links in found.items()}
 
