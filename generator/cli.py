@@ -202,7 +202,7 @@ def cmd_serve(args) -> int:
     import time
 
     from .content.load import laws_dir
-    from .site.plugin import build_site
+    from .site.plugin import build_site, finish_preview
     from .site.serve import start
 
     root = Path(args.project).resolve()
@@ -214,14 +214,22 @@ def cmd_serve(args) -> int:
             print("有错误，网站没有更新；改好后保存即可。", file=sys.stderr)
             return None
         try:
-            return build_site(root, pipeline.site_source(checked))
+            return build_site(root, pipeline.site_source(checked), preview=True)
         except Exception as e:  # a failed rebuild keeps serving the previous site
             _report_unexpected(root, e)
             return None
 
+    def finish(site: Path) -> None:
+        """The site search and the offline zip, a second after the pages."""
+        try:
+            finish_preview(root, site)
+        except Exception as e:  # the pages stand; the search keeps its previous index
+            _report_unexpected(root, e)
+
     site = build()
     if site is None:
         return 1
+    finish(site)
 
     def sources() -> float:
         paths = [root / "mkdocs.yml", *[p for d in ("docs", "data", "campaigns") for p in (root / d).rglob("*")]]
@@ -234,8 +242,9 @@ def cmd_serve(args) -> int:
             if now != seen:
                 seen = now
                 print("文件有改动，正在重新生成……", file=sys.stderr)
-                if build():
+                if built := build():
                     print("已更新，刷新浏览器即可看到。", file=sys.stderr)
+                    finish(built)
 
     threading.Thread(target=watch, args=(sources(),), daemon=True).start()
     server, url = start(site, args.host, args.port)

@@ -256,3 +256,59 @@ def test_two_builds_at_once_take_turns(demo_copy, tmp_path):
     assert codes == [0, 0], [e[-500:] for e in errs]
     assert all("内部错误" not in e and "网站已生成" in e for e in errs)
     assert (demo_copy / "site/index.html").exists() and not list(demo_copy.glob(".site*"))
+
+
+def test_serve_shows_an_edit_then_its_search_index_and_zip(demo_copy):
+    """`wanjia serve`: an edited material is served as soon as its pages are built; the site search
+    and the offline zip follow (made beside the live site, scanned, swapped in)."""
+    import gzip
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    import zipfile
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "generator", "-C", str(demo_copy), "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def page(path: str) -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as r:
+                return r.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def waited(ok, what: str, seconds: float = 120) -> None:
+        deadline = time.monotonic() + seconds
+        while not ok():
+            assert server.poll() is None, server.stderr.read()[-2000:] if server.stderr else ""
+            assert time.monotonic() < deadline, what
+            time.sleep(0.1)
+
+    def searchable(mark: str) -> bool:
+        return any(mark in gzip.decompress(f.read_bytes()).decode("utf-8", "replace").replace("\u200b", "")
+                   for f in (demo_copy / "site/pagefind/fragment").glob("*.pf_fragment"))  # words cut by U+200B
+
+    def zipped(mark: str) -> bool:
+        try:
+            with zipfile.ZipFile(demo_copy / "site/wanjia-offline.zip") as z:
+                return any(mark in z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                           if n.endswith("wage-arrears-contractor-ran/index.html"))
+        except (OSError, zipfile.BadZipFile):
+            return False
+
+    try:
+        waited(lambda: "青禾镇" in page(""), "the first build is served")
+        material = own_file(demo_copy, "docs/materials/work/wage-arrears-contractor-ran.md")
+        edit(material, "\n## ", "\n这是服务中改动的一句话\n\n## ")
+        waited(lambda: "这是服务中改动的一句话" in page("materials/work/wage-arrears-contractor-ran/"), "the edit is served")
+        waited(lambda: searchable("这是服务中改动的一句话") and zipped("这是服务中改动的一句话"),
+               "the search index and the zip follow")
+        assert "青禾镇" in page("") and not list(demo_copy.glob(".site*"))
+    finally:
+        server.terminate()
+        server.wait(10)

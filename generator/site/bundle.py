@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 NAME = "wanjia-offline.zip"
-SKIP = ("pagefind/", "sw.js", NAME)
+SKIP = ("pagefind/", "sw.js", NAME, f".{NAME}.tmp")
 _LINK = re.compile(r'\b(href|src|action)="(?![a-z][a-z0-9+.-]*:|//|#)([^"#?]*)((?:\?[^"#]*)?(?:#[^"]*)?)"')
 
 
@@ -33,7 +33,8 @@ def make(site: Path, folder: str) -> Path:
     """Write site/wanjia-offline.zip with everything under `folder/` inside it."""
     target = site / NAME
     files = sorted(p for p in site.rglob("*") if p.is_file())
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+    tmp = site / f".{NAME}.tmp"   # renamed over the old one when whole: a download never gets half a zip
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for path in files:
             rel = path.relative_to(site).as_posix()
             if rel.startswith(SKIP):
@@ -45,4 +46,5 @@ def make(site: Path, folder: str) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, data)
+    tmp.replace(target)
     return target

@@ -62,6 +62,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         self.warnings = CountHandler()
         self.aborted_for_warnings = False
         self.pages_key = ""   # what every page's rendering depends on besides its own Markdown
+        self.preview = False  # under serve: the site search and the zip follow the pages (finish_preview)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -121,7 +122,9 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         site = Path(config.site_dir)
         _drop_build_noise(site)
         # Pagefind indexes on the other core while the pages are scanned; its own files after it.
-        indexing = _start_pagefind(site) if self.config.search else None
+        # Under serve (preview) both it and the zip come a second after the pages (finish_preview).
+        later = self.preview and not self.source.internal and self.final_dir is not None
+        indexing = _start_pagefind(site) if self.config.search and not later else None
         project = self.source.project
         scan = partial(privacy.check_site, project, site, project_cache(project.root),
                        Vocabulary.of(project.synonyms).digest)
@@ -136,7 +139,13 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
                 shutil.rmtree(site, ignore_errors=True)
                 raise PluginError("\n".join(found[:20]) + (f"\n……共 {len(found)} 处" if len(found) > 20 else "")
                                   + "\n公开网站中发现农户个人信息（见上，文件:行:列），网站没有生成，原来的网站保持不变。")
-            bundle.make(site, f"{self.source.project.township.name}法治宣传（离线版）")
+            name = f"{self.source.project.township.name}法治宣传（离线版）"
+            if later:
+                assert self.final_dir is not None
+                _carry_over(self.final_dir, site)
+                _PENDING[self.final_dir] = partial(_search_and_bundle, project, self.config.search, name)
+            else:
+                bundle.make(site, name)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
             if config.strict and self.warnings.get_counts():
@@ -206,18 +215,70 @@ def _drop_build_noise(site: Path) -> None:
         (site / name).unlink(missing_ok=True)
 
 
-def _start_pagefind(site: Path):
-    """Index the built pages for site search (Pagefind's extended build segments Chinese)."""
+def _start_pagefind(site: Path, output: Path | None = None):
+    """Index the built pages for site search (Pagefind's extended build segments Chinese), into
+    site/pagefind or `output`."""
     import subprocess
 
-    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
+    where = ["--output-path", str(output)] if output is not None else []
+    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), *where, "--silent"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _finish_pagefind(site: Path, indexing) -> None:
+def _finish_pagefind(site: Path, indexing, output: Path | None = None) -> None:
     out, err = indexing.communicate()
-    if indexing.returncode != 0 or not (site / "pagefind" / "pagefind.js").exists():
+    if indexing.returncode != 0 or not ((output or site / "pagefind") / "pagefind.js").exists():
         raise PluginError(f"站内搜索索引（Pagefind）生成失败：{(err or out).strip()[:500]}")
+
+
+def _carry_over(previous: Path, site: Path) -> None:
+    """The previous build's search index and zip, hard-linked into a preview until finish_preview
+    replaces them: the served site always has a working search."""
+    def link(src, dst) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:   # a file system without hard links (a FAT stick)
+            shutil.copy2(src, dst)
+
+    for rel in ("pagefind", bundle.NAME):
+        old = previous / rel
+        if old.is_dir():
+            shutil.copytree(old, site / rel, copy_function=link)
+        elif old.is_file():
+            link(old, site / rel)
+
+
+def _search_and_bundle(project, search: bool, name: str, site: Path) -> None:
+    """A preview's second step, on the live site: Pagefind into a folder beside it, scanned, then
+    swapped in; then the zip (written beside and renamed, like every file a phone may be fetching)."""
+    if search:
+        fresh = site.parent / f".{site.name}.pagefind"
+        shutil.rmtree(fresh, ignore_errors=True)
+        indexing = _start_pagefind(site, fresh)
+        _finish_pagefind(site, indexing, fresh)
+        found = privacy.check_site(project, fresh, project_cache(project.root), Vocabulary.of(project.synonyms).digest)
+        if found:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise PluginError("\n".join(found[:20]) + "\n站内搜索索引中发现农户个人信息（见上），搜索索引没有更新。")
+        _swap_in(fresh, site / "pagefind")
+    bundle.make(site, name)
+
+
+_PENDING: dict[Path, partial] = {}   # site folder → its preview's second step
+
+
+def finish_preview(root: Path, site: Path) -> None:
+    """Run what a preview build left for later (Pagefind, the zip), one build at a time."""
+    from ..locking import held
+
+    step = _PENDING.pop(site, None)
+    if step is None:
+        return
+    with held(root / ".cache" / "wanjia" / "build.lock", BUILD_WAIT, "另一个 wanjia 一直在生成网站"):
+        try:
+            step(site)
+        except PluginError as e:
+            raise EngineFailed(str(e)) from None
 
 
 def _swap_in(built: Path, final: Path) -> None:
@@ -232,9 +293,12 @@ def _swap_in(built: Path, final: Path) -> None:
 BUILD_WAIT = 600.0  # seconds a build waits for another one (wanjia build, or serve's rebuild) to finish
 
 
-def build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir: str | None = None) -> Path:
+def build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir: str | None = None,
+               preview: bool = False) -> Path:
     """Build the township's site from `source`, one build at a time per township: builds share the
-    staging folder and the caches, so a second one waits for the first (and says so)."""
+    staging folder and the caches, so a second one waits for the first (and says so). A `preview`
+    (serve) swaps the pages in first, with the previous search index and zip; finish_preview then
+    makes the new ones."""
     from ..locking import Busy, held
 
     def waiting() -> None:
@@ -248,10 +312,11 @@ def build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir
         except Busy:
             raise EngineFailed(f"另一个 wanjia build 或 serve 一直在生成网站（等了 {BUILD_WAIT / 60:.0f} 分钟）："
                                "请等它结束，或关掉它再试") from None
-        return _build_site(root, source, strict=strict, site_dir=site_dir)
+        return _build_site(root, source, strict=strict, site_dir=site_dir, preview=preview)
 
 
-def _build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir: str | None = None) -> Path:
+def _build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir: str | None = None,
+                preview: bool = False) -> Path:
     """The build itself. The internal build (walk sheets with households) goes to its own folder,
     never over the public one. Returns the site folder; on any failure raises EngineFailed, and
     the previous site folder is left as it was."""
@@ -272,6 +337,7 @@ def _build_site(root: Path, source: SiteSource, *, strict: bool = False, site_di
         raise EngineFailed("mkdocs.yml 的 plugins 中没有 wanjia：请加上 `- wanjia`")
     plugin.config.strict = strict or plugin.config.strict
     plugin.source = source
+    plugin.preview = preview
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
