@@ -41,6 +41,7 @@ from .problems import Failed, Pos, Problems
 from .search import Searcher, law_docs, open_index, project_docs, teach_jieba
 from .site import agenda, dashboard, pages
 from .site.inputs import Link, Outreach, SiteSource
+from .site.parts import TEXT_BUDGET, in_parts
 from .site.text import drop_empty_columns, tel_links
 from .store import database_path
 
@@ -188,6 +189,7 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
         if o.field.errors:
             raise Failed(Problems(list(o.field.errors), ["走访记录或案事件数据有错误；内部版没有生成。"]))
         parts += [agenda.internal_pages(o), dashboard.report_pages(o, assessment(o, year=o.year))]
+    parts.append(_long_own_pages(Path(o.project.root) / "docs", out.keys()))
     for part in parts:
         twice = out.keys() & part.keys()
         assert not twice, f"pages with two writers: {sorted(twice)[:5]}"
@@ -200,6 +202,19 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
                                                       if c.phone and (c.phone_public or internal)]
     return {path: tel_links(drop_empty_columns(page), numbers) if isinstance(page, str) and path.endswith(".md")
             else page for path, page in out.items()}
+
+
+def _long_own_pages(docs: Path, written) -> dict[str, str | bytes]:
+    """The township's other pages (docs/ besides its materials and lessons: law texts, say) that are
+    too long for a phone, in parts (site.parts); the engine reads the rest from docs/ itself."""
+    out: dict[str, str | bytes] = {}
+    for path in sorted(docs.rglob("*.md")) if docs.is_dir() else ():
+        rel = path.relative_to(docs).as_posix()
+        if rel not in written and path.stat().st_size > TEXT_BUDGET:   # gz is never larger than the text
+            split = in_parts(rel, path.read_text("utf-8"))
+            if len(split) > 1:
+                out.update(split)
+    return out
 
 
 def site_source(checked: Checked, internal: bool = False) -> SiteSource:

@@ -312,3 +312,45 @@ def test_serve_shows_an_edit_then_its_search_index_and_zip(demo_copy):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_a_long_law_text_becomes_a_contents_page_and_parts_under_the_budget(demo_copy, wanjia):
+    """A township page as long as the 民法典 (its articles from the installed law database; the 编 and
+    章 headings here only mark places to cut) is served as a contents page and parts, each under
+    20 KB gz, every article in exactly one part, linked to each other; a short page stays whole."""
+    import datetime as dt
+    import gzip
+    import re
+
+    from generator.content.laws import open_library
+
+    library = open_library(demo_copy, None)
+    version = library.in_force("民法典", dt.date(2027, 1, 1))
+    articles = next(t.articles for t in library.texts("民法典", version) if not t.partial and t.has_text)
+    lines = ["---", "title: 中华人民共和国民法典", "---", "", "# 中华人民共和国民法典", ""]
+    for i, (_, text) in enumerate(sorted(articles.items())):
+        lines += [f"## 第{i // 200 + 1}编", ""] if i % 200 == 0 else []
+        lines += [f"### 第{i // 40 + 1}章", ""] if i % 40 == 0 else []
+        lines += [text.replace("\n", "\n\n"), ""]
+    (demo_copy / "docs/laws").mkdir(parents=True)
+    (demo_copy / "docs/laws/民法典.md").write_text("\n".join(lines), "utf-8")
+    (demo_copy / "docs/laws/短文.md").write_text("# 一段短文\n\n第一条 这一页很短。\n", "utf-8")
+    run = wanjia("-C", demo_copy, "build")
+    assert run.code == 0 and "不存在" not in run.err, run.err[-2000:]
+    site = demo_copy / "site"
+    contents = site / "laws/民法典/index.html"
+    listed = re.findall(r'href="(\d+)/"', contents.read_text("utf-8"))
+    parts = [site / f"laws/民法典/{k}/index.html" for k in listed]
+    assert len(parts) >= 5 and listed == [str(k) for k in range(1, len(parts) + 1)]
+    assert max(len(gzip.compress(p.read_bytes(), 6)) for p in [contents, *parts]) <= 20 * 1024
+    text = "".join(p.read_text("utf-8") for p in parts)
+    heads = [t.split("\n")[0].split()[0] for _, t in sorted(articles.items())]
+    assert all(text.count(f">{h}") + text.count(f"\n{h}") >= 1 for h in heads[:5] + heads[-5:])
+    found = re.findall(r"<p>(第[零〇一二三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?)\s", text)
+    assert len(found) == len(set(found)) == len(articles)   # each article once, none lost
+    second = parts[1].read_text("utf-8")
+    assert 'href="../"' in second and 'href="../1/"' in second and 'href="../3/"' in second
+    for page in [contents, *parts]:
+        refs, _ = page_refs(page)
+        assert all(target.exists() for r in refs if (target := resolve(site, page, r)) is not None), page
+    assert (site / "laws/短文/index.html").exists() and not (site / "laws/短文/1").exists()

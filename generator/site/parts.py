@@ -1,0 +1,115 @@
+"""Long pages in parts: a township page too big for a phone on a weak network (a whole law text: the
+民法典 is 83.5 KB gz) becomes a contents page at its own address and parts under it, each under the
+page budget, cut at its headings (编, 章, 节) where it can and between paragraphs (articles) where it
+must. A page that fits is left exactly as it was."""
+from __future__ import annotations
+
+import posixpath
+import re
+import zlib
+from dataclasses import dataclass
+
+TEXT_BUDGET = 12 * 1024   # gz bytes of a part's text: with the page around it (≈ 6 KB gz), under 20 KB
+_HEADING = re.compile(r"^(#{2,6})\s+(.+?)\s*#*\s*$")
+_ARTICLE = re.compile(r"^\**(第[零〇一二三四五六七八九十百千0-9]+条(?:之[一二三四五六七八九十]+)?)")
+
+
+def _gz(text: str) -> int:
+    return len(zlib.compress(text.encode("utf-8"), 6))
+
+
+@dataclass(frozen=True)
+class _Block:
+    text: str
+    level: int                 # 2–6 for a heading, 0 for a paragraph
+    trail: tuple[str, ...]     # the headings it sits under, outermost first
+
+
+def _split_front(text: str) -> tuple[str, str]:
+    if text.startswith("---\n") and (end := text.find("\n---\n", 4)) > 0:
+        return text[: end + 5], text[end + 5:]
+    return "", text
+
+
+def _blocks(body: str) -> tuple[str, list[_Block]]:
+    """The page's H1 and its paragraphs and headings, each with the headings above it."""
+    title = ""
+    blocks: list[_Block] = []
+    trail: dict[int, str] = {}
+    for chunk in re.split(r"\n\s*\n", body.strip()):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if chunk.startswith("# ") and not title and not blocks:
+            title = chunk.splitlines()[0][2:].strip()
+            rest = "\n".join(chunk.splitlines()[1:]).strip()
+            if not rest:
+                continue
+            chunk = rest
+        m = _HEADING.match(chunk.splitlines()[0])
+        if m and len(chunk.splitlines()) == 1:
+            level = len(m[1])
+            trail = {k: v for k, v in trail.items() if k < level}
+            trail[level] = m[2]
+            blocks.append(_Block(chunk, level, tuple(trail[k] for k in sorted(trail) if k < level)))
+        else:
+            blocks.append(_Block(chunk, 0, tuple(trail[k] for k in sorted(trail))))
+    return title, blocks
+
+
+def _cut(blocks: list[_Block], ratio: float) -> list[list[_Block]]:
+    """Greedy parts under the budget (sizes estimated from the page's own compression ratio); past
+    half the budget a heading starts a new part, so parts tend to be whole chapters."""
+    parts: list[list[_Block]] = [[]]
+    size = 0.0
+    for b in blocks:
+        cost = len(b.text.encode("utf-8")) * ratio
+        full = size + cost > TEXT_BUDGET
+        at_heading = b.level and size > TEXT_BUDGET / 2
+        if parts[-1] and (full or at_heading):
+            parts.append([])
+            size = 0.0
+        parts[-1].append(b)
+        size += cost
+    return parts
+
+
+def _articles(part: list[_Block]) -> str:
+    found = [m[1] for b in part if b.level == 0 and (m := _ARTICLE.match(b.text))]
+    if not found:
+        return ""
+    return f"（{found[0]}—{found[-1]}）" if len(found) > 1 else f"（{found[0]}）"
+
+
+def in_parts(path: str, text: str) -> dict[str, str]:
+    """{path: text} as it was when it fits; else the contents page at `path` and the parts at
+    <path without .md>/<k>.md, linked to each other."""
+    front, body = _split_front(text)
+    if _gz(body) <= TEXT_BUDGET:
+        return {path: text}
+    title, blocks = _blocks(body)
+    if not blocks:
+        return {path: text}
+    ratio = _gz(body) / len(body.encode("utf-8"))
+    parts = _cut(blocks, ratio)
+    stem = posixpath.splitext(path)[0]
+    name = posixpath.basename(stem)
+    heading = title or name
+    top = min((b.level for b in blocks if b.level), default=0)
+    out: dict[str, str] = {}
+    lines = [f"全文较长，分成 {len(parts)} 部分，在手机上一部分一部分地打开：", ""]
+    for k, part in enumerate(parts, 1):
+        chapters = [_HEADING.match(b.text)[2] for b in part if b.level == top and top]  # type: ignore[index]
+        going_on = f"{part[0].trail[0]}（续）" if part[0].level != top and part[0].trail else ""
+        label = "、".join(([going_on] if going_on else []) + chapters[:3]) + ("等" if len(chapters) > 3 else "")
+        lines.append(f"- [第 {k} 部分]({name}/{k}.md)" + (f"：{label}" if label else "") + _articles(part))
+        nav = " · ".join([f"[目录](../{name}.md)", *([f"[上一部分]({k - 1}.md)"] if k > 1 else []),
+                          *([f"[下一部分]({k + 1}.md)"] if k < len(parts) else [])])
+        where = part[0].trail if part[0].level == 0 or part[0].level > top else ()
+        resumed = [f"（接上：{' › '.join(where)}）", ""] if where else []
+        page = [f"---\ntitle: {heading}（第 {k} 部分，共 {len(parts)} 部分）\n---", "",
+                f"# {heading}（{k}/{len(parts)}）", "", nav, "", *resumed,
+                "\n\n".join(b.text for b in part), "", nav, ""]
+        out[f"{stem}/{k}.md"] = "\n".join(page)
+    out[path] = f"{front}\n# {heading}\n\n" + "\n".join(lines) + "\n"
+    return out
