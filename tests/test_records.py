@@ -424,3 +424,41 @@ def test_a_database_written_by_a_newer_version_is_refused_in_chinese(demo_copy, 
     con.close()
     run = wanjia("-C", demo_copy, "report", "--db", db)
     assert run.code == 1 and "Traceback" not in run.err and "更新版本的 wanjia" in run.err, run.err
+
+
+def test_text_typed_in_a_record_never_becomes_a_formula_or_markup(demo_copy, wanjia, tmp_path):
+    """OWASP's CSV injection, and markup: a note that reads as a formula stays text in the 考核 Excel
+    and in the export; a note that reads as HTML is shown as the characters typed."""
+    import csv
+    import io
+
+    import openpyxl
+
+    formula, markup = '=HYPERLINK("http://x.example","点我")', "<script>alert(1)</script><b>粗</b>"
+    (demo_copy / VISITS_CSV).unlink()
+    base = {"日期": "2027-01-04", "时间": "19:00", "村（社区）": "新桥村", "网格": "新桥第一网格", "走访结果": "已走访",
+            "需跟进": "是", "干部": "沈建明、张强"}
+    text = io.StringIO()
+    table = csv.writer(text)
+    table.writerow(RECORD_COLUMNS)
+    for household, kind, note in (("xinqiao-1-001", "求助", formula), ("xinqiao-1-002", "纠纷", markup)):
+        cells = {**base, "户号": household, "问题类别": kind, "问题说明": note}
+        table.writerow([cells.get(c, "") for c in RECORD_COLUMNS])
+    path = demo_copy / "in.csv"
+    path.write_text(text.getvalue(), "utf-8")
+    run = wanjia("-C", demo_copy, "records", "import", path)
+    assert run.code == 0 and "新增 2 条" in run.out, run.err
+    assert {r["note"] for r in stored()} == {formula, markup}
+    xlsx = tmp_path / "考核.xlsx"
+    assert wanjia("-C", demo_copy, "report", "--year", "2027", "--xlsx", xlsx).code == 0
+    cells = [c for sheet in openpyxl.load_workbook(xlsx).worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(c.value == formula and c.data_type == "s" for c in cells)
+    out = tmp_path / "导出.csv"
+    assert wanjia("-C", demo_copy, "records", "export", out).code == 0
+    exported = out.read_bytes().decode("utf-8-sig")
+    assert f"'{formula}" in exported.replace('""', '"') and f",{formula}" not in exported.replace('""', '"')
+    assert wanjia("-C", demo_copy, "build", "--internal").code == 0
+    report = (demo_copy / "site-internal/internal/report/index.html").read_text("utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report and "<script>alert(1)" not in report
+    assert "<b>粗</b>" not in report

@@ -80,15 +80,19 @@ class Reference:
 
 def references(text: str) -> list[Reference]:
     """Every article a text names, with the law named last before it (in the same text)."""
-    laws = [(m.start(), m[1]) for m in _LAW.finditer(text)]
+    titles = list(_LAW.finditer(text))
+    laws = [(m.start(), m[1]) for m in titles]
     out: list[Reference] = []
 
     def law_before(i: int) -> str | None:
         named = [name for at, name in laws if at < i]
         return named[-1] if named else None
 
-    covered: list[tuple[int, int]] = []
+    # An article inside a title is part of the name (《最高人民法院关于适用刑法第十二条几个问题的解释》).
+    covered: list[tuple[int, int]] = [(m.start(), m.end()) for m in titles]
     for m in _RANGE.finditer(text):
+        if any(a <= m.start() < b for a, b in covered):
+            continue
         first, last = chinese_number(m[1]), chinese_number(m[3])
         if first <= last <= first + 50:
             law = law_before(m.start())
