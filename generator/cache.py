@@ -59,6 +59,10 @@ class Cache:
         key = hashlib.sha256(code_digest().encode() + kind.encode() + b"\0" + raw).hexdigest()
         return self.folder / kind / key[:2] / key
 
+    def has(self, kind: str, inputs: str | bytes) -> bool:
+        path = self._path(kind, inputs)
+        return path is not None and path.is_file()
+
     def get(self, kind: str, inputs: str | bytes) -> bytes | None:
         path = self._path(kind, inputs)
         try:

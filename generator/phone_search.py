@@ -16,6 +16,7 @@ import json
 import math
 from collections import Counter
 
+from .cache import NO_CACHE, Cache
 from .content.words import Vocabulary, normalize
 from .search import FILLER, PUNCT, Doc, project_docs, teach_jieba
 
@@ -37,25 +38,28 @@ def _words(text: str) -> list[str]:
 _COUNTS: dict[tuple[str, str], dict[str, float]] = {}
 
 
-def _counts(d: Doc, vocab: Vocabulary) -> dict[str, float]:
+def _counts(d: Doc, vocab: Vocabulary, cache: Cache) -> dict[str, float]:
     key = (d.digest, vocab.digest)
     if key not in _COUNTS:
-        colloquial = " ".join(vocab.colloquial_for(f"{d.title}\n{d.summary}\n{d.body}"))
-        fields = {"title": d.title, "summary": d.summary, "body": d.body, "colloquial": colloquial}
-        tf: dict[str, float] = {}
-        for name, boost in FIELD_BOOSTS:
-            for w in _words(fields[name]):
-                tf[w] = tf.get(w, 0.0) + boost
+        def count() -> bytes:
+            colloquial = " ".join(vocab.colloquial_for(f"{d.title}\n{d.summary}\n{d.body}"))
+            fields = {"title": d.title, "summary": d.summary, "body": d.body, "colloquial": colloquial}
+            tf: dict[str, float] = {}
+            for name, boost in FIELD_BOOSTS:
+                for w in _words(fields[name]):
+                    tf[w] = tf.get(w, 0.0) + boost
+            return json.dumps(tf, ensure_ascii=False).encode("utf-8")
         if len(_COUNTS) > 20_000:   # a county's documents several times over: start again
             _COUNTS.clear()
-        _COUNTS[key] = tf
+        _COUNTS[key] = json.loads(cache.memo("words", f"{d.digest}|{vocab.digest}", count))
     return _COUNTS[key]
 
 
-def weights(docs: list[Doc], vocab: Vocabulary) -> list[dict[str, float]]:
-    """Each document's words with their BM25 weight (field boosts applied to the term frequency)."""
+def weights(docs: list[Doc], vocab: Vocabulary, cache: Cache = NO_CACHE) -> list[dict[str, float]]:
+    """Each document's words with their BM25 weight (field boosts applied to the term frequency);
+    each document's word counts kept in the process and, given, in the project's cache."""
     teach_jieba(vocab)
-    counts = [_counts(d, vocab) for d in docs]
+    counts = [_counts(d, vocab, cache) for d in docs]
     lengths = [sum(tf.values()) for tf in counts]
     n, average = len(docs), (sum(lengths) / len(lengths) if lengths else 1.0)
     df = Counter(w for tf in counts for w in tf)
@@ -68,12 +72,12 @@ def weights(docs: list[Doc], vocab: Vocabulary) -> list[dict[str, float]]:
     return out
 
 
-def phone_index(project, vocab: Vocabulary, topic_names: dict[str, str]) -> bytes:
+def phone_index(project, vocab: Vocabulary, topic_names: dict[str, str], cache: Cache = NO_CACHE) -> bytes:
     """assets/wanjia-search.json: {particles, filler, words: villagers' word → legal words,
     docs: [[page, title, summary, topics]], terms: word → "doc:weight×10,…"}."""
     docs = project_docs(project)
     postings: dict[str, list[str]] = {}
-    for i, doc_weights in enumerate(weights(docs, vocab)):
+    for i, doc_weights in enumerate(weights(docs, vocab, cache)):
         for w, score in doc_weights.items():
             postings.setdefault(w, []).append(f"{i}:{round(score * 10)}")
     data = {

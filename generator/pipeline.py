@@ -155,7 +155,7 @@ def related_pages(checked: Checked, limit: int = 3) -> Mapping[str, tuple[Link, 
     def make() -> bytes:
         wanted = {**{f"material:{m.id}": limit for m in project.materials},
                   **{f"campaign:{c.id}": limit + 2 for c in project.campaigns}}
-        found = related(docs, weights(docs, vocab), wanted)
+        found = related(docs, weights(docs, vocab, project_cache(project.root)), wanted)
         out = {uid: [(d.title, d.path) for d in found.get(uid, [])] for uid in wanted}
         return json.dumps(out, ensure_ascii=False).encode("utf-8")
 
@@ -197,7 +197,7 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
     project = o.project
     # The phone's search index: the search stage's second output, ranked like `wanjia search`.
     out["assets/wanjia-search.json"] = phone_index(project, Vocabulary.of(project.synonyms),
-                                                   {t.id: t.name for t in project.topics})
+                                                   {t.id: t.name for t in project.topics}, project_cache(project.root))
     numbers = [h.number for h in project.hotlines] + [c.phone for c in project.township.cadres
                                                       if c.phone and (c.phone_public or internal)]
     return {path: tel_links(drop_empty_columns(page), numbers) if isinstance(page, str) and path.endswith(".md")

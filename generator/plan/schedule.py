@@ -31,7 +31,7 @@ import math
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
-from ..content.model import ROLES, Activity, Campaign, Grid, Project, Slot, Village, display_name
+from ..content.model import ROLES, Activity, Campaign, Grid, Project, Slot, Village
 from .almanac import lunar_day, meeting_days
 from .match import Matched, PlanYear
 
@@ -178,7 +178,7 @@ class _Book:
         self.settings = project.schedule
         by_role = dict(self.settings.role_slots_per_week)
         self.limits = {c.id: by_role.get(c.role, self.settings.slots_per_week) for c in project.township.cadres}
-        self.names = {c.id: display_name(c, project.township.cadres) for c in project.township.cadres}
+        self.names = project.cadre_name
         self.slot_index = {s.name: i for i, s in enumerate(self.settings.slots)}
         teams: dict[str, int] = defaultdict(int)
         for v in project.township.villages:

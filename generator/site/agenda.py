@@ -8,10 +8,12 @@ The public pages carry counts, never households: the household lists exist only 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from html import escape
 
+from ..cache import project_cache
 from ..content.model import RECORD_COLUMNS, Project
 from ..content.tables import csv_bytes, xlsx_bytes
 from ..plan.schedule import LESSON, Visit
@@ -306,10 +308,13 @@ def agenda_xlsx(outreach) -> bytes:
             per_cadre[c][v.kind] += 1
     totals = [(c.name, c.unit, c.role, *(per_cadre[c.id][k] for k in kinds), sum(per_cadre[c.id].values()))
               for c in project.township.cadres if per_cadre[c.id]]
-    return xlsx_bytes({"走访安排": (AGENDA_HEADER, list(_agenda_rows(outreach))),
-                       "干部工作量": (("姓名", "单位", "角色", *kinds, "合计"), totals),
-                       "普法责任清单": (DUTIES_HEADER, list(_duty_rows(outreach))),
-                       "法治教育年度计划": (SCHOOL_PLAN_HEADER, list(_school_plan_rows(outreach)))}, outreach.year)
+    sheets = {"走访安排": (AGENDA_HEADER, list(_agenda_rows(outreach))),
+              "干部工作量": (("姓名", "单位", "角色", *kinds, "合计"), totals),
+              "普法责任清单": (DUTIES_HEADER, list(_duty_rows(outreach))),
+              "法治教育年度计划": (SCHOOL_PLAN_HEADER, list(_school_plan_rows(outreach)))}
+    # Writing the workbook is most of its cost (12 s for a county); its rows are all it is made of.
+    key = json.dumps([outreach.year, sheets], ensure_ascii=False, default=str)
+    return project_cache(project.root).memo("xlsx", key, lambda: xlsx_bytes(sheets, outreach.year))
 
 
 SCHOOL_PLAN_HEADER = ("学校", "法治副校长", "年份", "日期", "星期", "时机", "学段", "课程", "课时")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 
@@ -181,17 +182,47 @@ def parents_letter(lesson: Lesson, township: str) -> bytes | None:
     return _bytes(doc)
 
 
+MAKERS = {"plan": teaching_plan, "handout": handout, "parents": parents_letter}
+
+
+def _inputs(name: str, lesson: Lesson, township: str) -> str:
+    return f"{name}\0{township}\0{lesson!r}"
+
+
+def _make(name: str, lesson: Lesson, township: str) -> bytes:
+    return MAKERS[name](lesson, township) or b""
+
+
+def prefetch(lessons: list[Lesson], township: str, cache: Cache) -> None:
+    """Make the files the cache lacks on every core (python-docx is a cold build's largest single
+    cost); the bytes are those one process makes, so the output is the same."""
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    wanted = [(name, le) for le in lessons for name in MAKERS if not cache.has("docx", _inputs(name, le, township))]
+    workers = min(os.cpu_count() or 1, 4)
+    if cache.folder is None or workers < 2 or len(wanted) < 12:  # a pool costs more than a few files
+        return
+    # fork is cheap but unsafe beside other threads (serve's watcher and server): then spawn.
+    how = "fork" if os.name == "posix" and threading.active_count() == 1 else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(how)) as pool:
+        made = pool.map(_make, [n for n, _ in wanted], [le for _, le in wanted], [township] * len(wanted),
+                        chunksize=4)
+        for (name, le), data in zip(wanted, made, strict=True):
+            cache.put("docx", _inputs(name, le, township), data)
+
+
 def lesson_files(lesson: Lesson, township: str, cache: Cache = NO_CACHE) -> dict[str, tuple[str, bytes]]:
     """Docs-relative path → (what a teacher calls it, the file), beside the lesson's page. Each file
     is made from the lesson (its every field) and the township's name alone, so it is cached on them."""
     base = lesson.src.removesuffix(".md")
 
-    def made(name: str, make) -> bytes:
-        return cache.memo("docx", f"{name}\0{township}\0{lesson!r}", lambda: make(lesson, township) or b"")
+    def made(name: str) -> bytes:
+        return cache.memo("docx", _inputs(name, lesson, township), lambda: _make(name, lesson, township))
 
-    out = {f"{base}.plan.docx": ("教案", made("plan", teaching_plan)),
-           f"{base}.handout.docx": ("学习单", made("handout", handout))}
-    letter = made("parents", parents_letter)
+    out = {f"{base}.plan.docx": ("教案", made("plan")), f"{base}.handout.docx": ("学习单", made("handout"))}
+    letter = made("parents")
     if letter:
         out[f"{base}.parents.docx"] = (PARENTS, letter)
     return out

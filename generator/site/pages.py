@@ -121,6 +121,7 @@ def site_pages(outreach: Outreach, sections: ScheduleSections, cache: Cache = NO
         pages[f"print/campaign-{matched.campaign.id}.md"] = print_bundle(matched, sheets)
     for material in project.materials:
         pages[material.src] = material_page(material, outreach, feet[material.id])
+    lessondocs.prefetch(list(project.lessons), project.township.name, cache)
     for le in project.lessons:
         files = lessondocs.lesson_files(le, project.township.name, cache)
         pages[le.src] = lesson_page(le, outreach, files)
