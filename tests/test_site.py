@@ -354,3 +354,20 @@ def test_a_long_law_text_becomes_a_contents_page_and_parts_under_the_budget(demo
         refs, _ = page_refs(page)
         assert all(target.exists() for r in refs if (target := resolve(site, page, r)) is not None), page
     assert (site / "laws/短文/index.html").exists() and not (site / "laws/短文/1").exists()
+
+
+def test_site_search_reads_every_page_it_can_find(built_demo):
+    """Pagefind is given only the folders whose pages carry data-pagefind-body: no such page lies
+    outside them, and the index holds every one of them."""
+    import json
+    from fnmatch import fnmatch
+
+    from generator.site.plugin import SEARCHED
+
+    folders = SEARCHED.split("}")[0].strip("{").split(",")
+    marked = [p.relative_to(built_demo).as_posix() for p in built_demo.rglob("*.html")
+              if "data-pagefind-body" in p.read_text("utf-8") and not p.is_relative_to(built_demo / "pagefind")]
+    assert marked and not [m for m in marked if m.split("/")[0] not in folders]
+    assert all(fnmatch(m, "*/*.html") for m in marked)
+    entry = json.loads((built_demo / "pagefind/pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["zh"]["page_count"] == len(marked)

@@ -215,13 +215,19 @@ def _drop_build_noise(site: Path) -> None:
         (site / name).unlink(missing_ok=True)
 
 
+# The folders of the pages site search finds (theme/main.html marks their content data-pagefind-body;
+# Pagefind drops every other page anyway). Reading only these: a county's Pagefind 30 s → 12 s, 1.8 → 1.0 GB.
+SEARCHED = "{materials,lessons,campaigns}/**/*.html"
+
+
 def _start_pagefind(site: Path, output: Path | None = None):
     """Index the built pages for site search (Pagefind's extended build segments Chinese), into
     site/pagefind or `output`."""
     import subprocess
 
     where = ["--output-path", str(output)] if output is not None else []
-    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), *where, "--silent"],
+    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--glob", SEARCHED, *where,
+                             "--silent"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
