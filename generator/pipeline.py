@@ -194,6 +194,10 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
         twice = out.keys() & part.keys()
         assert not twice, f"pages with two writers: {sorted(twice)[:5]}"
         out.update(part)
+    for path in [p for p in out if p.startswith("days/") and p.endswith(".md")]:  # a busy day, in parts
+        page = out[path]
+        if isinstance(page, str) and len(page.encode("utf-8")) > TEXT_BUDGET:
+            out.update(in_parts(path, page))
     project = o.project
     # The phone's search index: the search stage's second output, ranked like `wanjia search`.
     out["assets/wanjia-search.json"] = phone_index(project, Vocabulary.of(project.synonyms),

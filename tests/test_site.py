@@ -371,3 +371,26 @@ def test_site_search_reads_every_page_it_can_find(built_demo):
     assert all(fnmatch(m, "*/*.html") for m in marked)
     entry = json.loads((built_demo / "pagefind/pagefind-entry.json").read_text("utf-8"))
     assert entry["languages"]["zh"]["page_count"] == len(marked)
+
+
+def test_a_busy_day_is_split_by_its_slots_and_every_link_still_resolves(demo_copy, wanjia, monkeypatch):
+    """A day page over the budget (a county's busiest day lists 878 visits; here the budget is made
+    small so the demo's days are over it) becomes a contents page and parts cut at 上午/下午/晚上 and
+    between visits; the links in the parts, one folder deeper, still reach their pages."""
+    from generator import pipeline
+    from generator.site import parts
+
+    monkeypatch.setattr(parts, "TEXT_BUDGET", 600)
+    monkeypatch.setattr(pipeline, "TEXT_BUDGET", 600)
+    assert wanjia("-C", demo_copy, "build").code == 0
+    site = demo_copy / "site"
+    split = sorted(p for p in (site / "days").glob("*/1/index.html"))
+    assert split, "no day page was split"
+    day = split[0].parent.parent
+    pieces = sorted(day.glob("*/index.html"))
+    assert len(pieces) >= 2 and "第 2 部分" in (day / "index.html").read_text("utf-8")
+    assert "村" in pieces[0].read_text("utf-8")   # the visits are there
+    for page in [day / "index.html", *pieces]:
+        refs, _ = page_refs(page)
+        broken = [r for r in refs if (t := resolve(site, page, r)) is not None and not t.exists()]
+        assert broken == [], (page, broken[:5])

@@ -1,7 +1,8 @@
-"""Long pages in parts: a township page too big for a phone on a weak network (a whole law text: the
-民法典 is 83.5 KB gz) becomes a contents page at its own address and parts under it, each under the
-page budget, cut at its headings (编, 章, 节) where it can and between paragraphs (articles) where it
-must. A page that fits is left exactly as it was."""
+"""Long pages in parts: a page too big for a phone on a weak network (a whole law text: the 民法典 is
+83.5 KB gz; a county's busiest day, 878 visits) becomes a contents page at its own address and parts
+under it, each under the page budget, cut at its headings (编, 章, 节; 上午, 下午) where it can and
+between paragraphs (articles) or list items (visits) where it must. A page that fits is left exactly
+as it was."""
 from __future__ import annotations
 
 import posixpath
@@ -21,7 +22,7 @@ def _gz(text: str) -> int:
 @dataclass(frozen=True)
 class _Block:
     text: str
-    level: int                 # 2–6 for a heading, 0 for a paragraph
+    level: int                 # 2–6 for a heading, 0 for a paragraph, -1 for an item of a list
     trail: tuple[str, ...]     # the headings it sits under, outermost first
 
 
@@ -47,7 +48,10 @@ def _blocks(body: str) -> tuple[str, list[_Block]]:
                 continue
             chunk = rest
         m = _HEADING.match(chunk.splitlines()[0])
-        if m and len(chunk.splitlines()) == 1:
+        if chunk.startswith("- "):   # a list (a busy day's visits) may be cut between its items
+            items = re.split(r"\n(?=- )", chunk)
+            blocks += [_Block(item, -1, tuple(trail[k] for k in sorted(trail))) for item in items]
+        elif m and len(chunk.splitlines()) == 1:
             level = len(m[1])
             trail = {k: v for k, v in trail.items() if k < level}
             trail[level] = m[2]
@@ -65,7 +69,7 @@ def _cut(blocks: list[_Block], ratio: float) -> list[list[_Block]]:
     for b in blocks:
         cost = len(b.text.encode("utf-8")) * ratio
         full = size + cost > TEXT_BUDGET
-        at_heading = b.level and size > TEXT_BUDGET / 2
+        at_heading = b.level > 0 and size > TEXT_BUDGET / 2
         if parts[-1] and (full or at_heading):
             parts.append([])
             size = 0.0
@@ -79,6 +83,18 @@ def _articles(part: list[_Block]) -> str:
     if not found:
         return ""
     return f"（{found[0]}—{found[-1]}）" if len(found) > 1 else f"（{found[0]}）"
+
+
+_RELATIVE = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)\)")
+
+
+def _joined(part: list[_Block]) -> str:
+    """Blocks back into Markdown, a folder deeper than the page they came from (relative links get
+    one more ../); items of one list stay one (tight) list."""
+    out = part[0].text
+    for before, b in zip(part, part[1:], strict=False):
+        out += ("\n" if before.level == b.level == -1 else "\n\n") + b.text
+    return _RELATIVE.sub(r"](../\1)", out)
 
 
 def in_parts(path: str, text: str) -> dict[str, str]:
@@ -95,7 +111,7 @@ def in_parts(path: str, text: str) -> dict[str, str]:
     stem = posixpath.splitext(path)[0]
     name = posixpath.basename(stem)
     heading = title or name
-    top = min((b.level for b in blocks if b.level), default=0)
+    top = min((b.level for b in blocks if b.level > 0), default=0)
     out: dict[str, str] = {}
     lines = [f"全文较长，分成 {len(parts)} 部分，在手机上一部分一部分地打开：", ""]
     for k, part in enumerate(parts, 1):
@@ -105,11 +121,11 @@ def in_parts(path: str, text: str) -> dict[str, str]:
         lines.append(f"- [第 {k} 部分]({name}/{k}.md)" + (f"：{label}" if label else "") + _articles(part))
         nav = " · ".join([f"[目录](../{name}.md)", *([f"[上一部分]({k - 1}.md)"] if k > 1 else []),
                           *([f"[下一部分]({k + 1}.md)"] if k < len(parts) else [])])
-        where = part[0].trail if part[0].level == 0 or part[0].level > top else ()
+        where = part[0].trail if part[0].level <= 0 or part[0].level > top else ()
         resumed = [f"（接上：{' › '.join(where)}）", ""] if where else []
         page = [f"---\ntitle: {heading}（第 {k} 部分，共 {len(parts)} 部分）\n---", "",
                 f"# {heading}（{k}/{len(parts)}）", "", nav, "", *resumed,
-                "\n\n".join(b.text for b in part), "", nav, ""]
+                _joined(part), "", nav, ""]
         out[f"{stem}/{k}.md"] = "\n".join(page)
     out[path] = f"{front}\n# {heading}\n\n" + "\n".join(lines) + "\n"
     return out
