@@ -11,7 +11,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__, pipeline
-from .problems import Failed, Problems, did_you_mean
+from .problems import Failed, Pos, Problem, Problems, did_you_mean
 
 REGIONS_CHOICES = ("苏南", "华北", "东北", "华南")
 
@@ -257,11 +257,14 @@ def cmd_serve(args) -> int:
 
 
 def cmd_records(args) -> int:
-    from .plan.records import export_file, import_file
-    from .store import Store
-
     checked = _checked(args)
-    store = Store(checked.records_db)
+    with _office_store(args, checked.project) as store:
+        return _records(args, checked, store)
+
+
+def _records(args, checked: pipeline.Checked, store) -> int:
+    from .plan.records import export_file, import_file
+
     if args.action == "export":
         count = export_file(store, checked.project, Path(args.file), lessons=args.lessons)
         what = "法治课记录" if args.lessons else "走访记录（手机上报的和导入的）"
@@ -425,18 +428,30 @@ def cmd_roster(args) -> int:
 
 
 def _office_store(args, project):
+    """The township's database (--db, WANJIA_DB or the user's data folder); one that cannot be opened
+    (a newer version's, a locked or unreadable file) is said in Chinese, at its path."""
+    import sqlite3
+
     from .store import Store, database_path
 
-    return Store(database_path(project.township.id, args.db))
+    path = database_path(project.township.id, args.db)
+    try:
+        return Store(path)
+    except (OSError, sqlite3.Error) as e:
+        raise Failed(Problems([Problem(Pos(str(path)), "error", f"打不开走访记录数据库：{e}")])) from None
 
 
 def cmd_users(args) -> int:
+    project = _checked(args).project
+    with _office_store(args, project) as store:
+        return _users(args, project, store)
+
+
+def _users(args, project, store) -> int:
     import getpass
 
     from .office.app import hash_password
 
-    project = _checked(args).project
-    store = _office_store(args, project)
     if args.action == "list":
         for row in store.db.execute("SELECT name, role, cadre, disabled FROM users ORDER BY name"):
             print(f"{row[0]}\t{row[1]}\t{row[2] or ''}\t{'已停用' if row[3] else ''}")
@@ -508,10 +523,10 @@ def cmd_office(args) -> int:
 
 def cmd_backup(args) -> int:
     project = _checked(args).project
-    store = _office_store(args, project)
     dest = Path(args.file)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    store.backup(dest)
+    with _office_store(args, project) as store:
+        store.backup(dest)
     print(f"已备份到 {dest}。恢复：停掉服务器，把这个文件复制回数据库的位置（{store.path}）。", file=sys.stderr)
     return 0
 

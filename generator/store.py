@@ -132,6 +132,14 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    # A command closes what it opened: closing checkpoints the WAL into the file, so a copy of the
+    # file taken afterwards (a user's, not `wanjia backup`'s) holds every write.
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
     def audit(self, user: str, action: str, detail: str) -> None:
         self.db.execute("INSERT INTO audit (at, user, action, detail) VALUES (?, ?, ?, ?)",
                         (now().isoformat(), user, action, detail))
@@ -234,15 +242,15 @@ class Store:
         cur = self.db.execute(
             f"INSERT INTO records ({', '.join(VISIT_FIELDS)}, who, recorded_at) "
             f"VALUES ({', '.join('?' * (len(VISIT_FIELDS) + 2))})",
-            (*values, row["household"] or row["door"] or row["head"], recorded_at))
+            (*values, _who(row), recorded_at))
         return int(cur.lastrowid or 0)
 
     def put(self, kind: str, row: dict, by: str | None, replace: bool = True) -> str:
         """An imported record (`kind` records or lessons), by its key: 新增, 更新 (the new row wins, unless
         not `replace`, as when migrating an old file beside newer records) or 未变; each change in the
         audit log as `by`'s (None: the caller logs the whole batch). Call inside transaction()."""
-        fields, key, where = ((VISIT_FIELDS, (row["village"], row["grid"], row["household"] or row["door"] or row["head"],
-                                              row["day"]), "village = ? AND grid = ? AND who = ? AND day = ?")
+        fields, key, where = ((VISIT_FIELDS, (row["village"], row["grid"], _who(row), row["day"]),
+                               "village = ? AND grid = ? AND who = ? AND day = ?")
                               if kind == "records" else
                               (LESSON_FIELDS, (row["school"], row["lesson"], row["day"]),
                                "school = ? AND lesson = ? AND day = ?"))
@@ -291,6 +299,11 @@ class Store:
         with target:
             self.db.backup(target)
         target.close()
+
+
+def _who(row: dict) -> str:
+    """Which door a visit record is of, as Record.key says: the register id, else the door, else the head."""
+    return row["household"] or row["door"] or row["head"]
 
 
 def _utc_of(day: str, time: str) -> str:

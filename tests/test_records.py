@@ -462,3 +462,15 @@ def test_text_typed_in_a_record_never_becomes_a_formula_or_markup(demo_copy, wan
     report = (demo_copy / "site-internal/internal/report/index.html").read_text("utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report and "<script>alert(1)" not in report
     assert "<b>粗</b>" not in report
+
+
+def test_a_database_that_cannot_be_opened_stops_records_import_in_chinese(demo_copy, wanjia, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "newer.sqlite"
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version=99")
+    con.close()
+    path = _write(demo_copy / "in.csv", _row())
+    run = wanjia("-C", demo_copy, "records", "import", path, "--db", db)
+    assert run.code == 1 and "内部错误" not in run.err and f"{db}:1:1: 错误: 打不开走访记录数据库" in run.err, run.err
