@@ -325,6 +325,25 @@ def test_public_cadre_line_is_allowed_and_a_private_one_is_not(demo_copy, wanjia
     assert [f.what for f in privacy.Guard(project).scan("李慧 13812345678")] == ["手机号"]
 
 
+def test_guard_reads_office_files_as_text(tmp_path):
+    """A Word file is scanned for what it says, not its markup: a name Word split across two runs
+    is found whole, and so is a phone number in an Excel cell."""
+    import docx
+    import openpyxl
+
+    guard = privacy.Guard(demo_outreach().project)
+    doc = docx.Document()
+    para = doc.add_paragraph()
+    para.add_run("本周重点户：沈")
+    para.add_run("小龙")
+    doc.save(tmp_path / "a.docx")
+    book = openpyxl.Workbook()
+    book.active["A1"], book.active["B1"] = "联系", "13912345678"
+    book.save(tmp_path / "a.xlsx")
+    assert [f.what for f in privacy._scan_file(guard, tmp_path / "a.docx")] == ["农户姓名"]
+    assert [f.what for f in privacy._scan_file(guard, tmp_path / "a.xlsx")] == ["手机号"]
+
+
 def test_the_plans_template_filled_in_imports(built_internal, demo_copy, wanjia):
     """The office's round trip: the internal build's Excel template, filled in for a few households."""
     import openpyxl

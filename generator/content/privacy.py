@@ -188,8 +188,28 @@ def _scan_file(guard: Guard, path: Path) -> list[Finding]:
     return guard.scan(text)
 
 
+_XML_TAG = re.compile(r"<[^>]*>")
+_XML_BLOCK_END = re.compile(r"</(?:w:p|a:p|si|row|c)>")   # a paragraph, shared string, row, cell
+_LONG_NUMBER = re.compile(r"\d{11}")
+_BLANK_LINES = re.compile(r"\n\s*\n|\A\s+")
+_XML_VALUE = re.compile(r'="([^"]*)"')
+
+
 def _office_text(path: Path) -> str:
+    """What an Office file says: the text of its XML parts, one paragraph or cell per line (a name
+    Word split across runs is whole again), and the attribute values that hold words or long numbers
+    (alt text, titles). The rest is markup: a python-docx file's styles alone are 0.8 MB of it, and
+    scanning that was 70 % of the demo's privacy scan."""
+    import html
     import zipfile
 
+    out = []
     with zipfile.ZipFile(path) as z:
-        return "\n".join(z.read(n).decode("utf-8", errors="replace") for n in z.namelist() if n.endswith(".xml"))
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                xml = z.read(name).decode("utf-8", errors="replace")
+                out += [html.unescape(v) for v in _XML_VALUE.findall(xml)
+                        if not v.isascii() or (len(v) >= 11 and _LONG_NUMBER.search(v))]
+                text = _XML_TAG.sub("", _XML_BLOCK_END.sub("\n", xml))
+                out.append(html.unescape(_BLANK_LINES.sub("\n", text)))
+    return "\n".join(out)
