@@ -94,10 +94,20 @@ def _tree(site: Path) -> dict[str, bytes]:
 def test_a_stale_cache_cannot_change_a_build(tmp_path: Path, monkeypatch):
     """Build, edit (a material, a lesson, the villagers' words, the register), rebuild on the warm
     cache: byte for byte the cold build of the same files in another folder. Also the determinism
-    test: two folders, one output."""
+    test: two folders, one output, the first rendered on two cores and the second on one."""
+    import threading
+
+    from generator.site import plugin
+
     monkeypatch.delenv("WANJIA_CACHE")  # each folder its own cache: b's build is cold
+    ahead = []
+    render_ahead = plugin._render_ahead
+    monkeypatch.setattr(plugin, "_render_ahead", lambda *args: ahead.append(render_ahead(*args)) or ahead[-1])
+    monkeypatch.setenv(plugin.RENDER_JOBS, "2")
     a = copy_demo(tmp_path / "a")
+    assert threading.active_count() == 1, threading.enumerate()   # else no fork: nothing would be compared
     assert main(["-C", str(a), "build"]) == 0
+    assert ahead and ahead[0] > 100   # a cold build's pages, rendered in forked processes
     memo = a / ".cache/wanjia/memo"
     assert {p.name for p in memo.iterdir()} >= {"docx", "qr", "privacy", "related"}
     edit(own_file(a, "docs/materials/work/wage-arrears-contractor-ran.md"), "包工头", "工头老板")
@@ -111,7 +121,9 @@ def test_a_stale_cache_cannot_change_a_build(tmp_path: Path, monkeypatch):
     assert main(["-C", str(a), "build"]) == 0
     b = tmp_path / "b"
     shutil.copytree(a, b, ignore=shutil.ignore_patterns(".cache", "site"))
+    monkeypatch.setenv(plugin.RENDER_JOBS, "1")
     assert main(["-C", str(b), "build"]) == 0
+    assert ahead[-1] == 0
     left, right = _tree(a / "site"), _tree(b / "site")
     assert left.keys() == right.keys()
     assert [name for name in left if left[name] != right[name]] == []

@@ -112,6 +112,11 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
                                      config.markdown_extensions, config.mdx_configs], ensure_ascii=False, default=repr)
         return files
 
+    def on_nav(self, nav, *, config, files):
+        assert self.source is not None
+        _render_ahead(config, files, project_cache(self.source.project.root), self.pages_key)
+        return nav
+
     def on_pre_page(self, page, *, config, files):
         assert self.source is not None
         page.render = _cached_render(page, project_cache(self.source.project.root), self.pages_key, self.warnings)
@@ -172,7 +177,7 @@ def _cached_render(page, cache, context: str, warnings: CountHandler):
         return [{"name": a.title, "id": a.id, "level": a.level, "children": tokens(a.children)} for a in items]
 
     def cached(config, files) -> None:
-        key = f"{context}\0{page.file.src_uri}\0{page.markdown}"
+        key = _page_key(context, page)
         found = cache.get("page", key)
         if found is not None:
             data = json.loads(found)
@@ -192,6 +197,72 @@ def _cached_render(page, cache, context: str, warnings: CountHandler):
                                            "links": links}, ensure_ascii=False).encode("utf-8"))
 
     return cached
+
+
+RENDER_JOBS = "WANJIA_JOBS"   # processes that render pages ahead (default: one per core; 1: none)
+_AHEAD: list = []             # what the forked renderers share with the build: (pages, config, files, cache, context)
+
+
+def _render_ahead(config, files, cache, context: str) -> int:
+    """Render on every core the pages whose HTML the cache lacks, into the cache, before mkdocs'
+    own loop (one page at a time, one core) finds them there. The same code on the same inputs in a
+    fork of this process, so the site is byte for byte a one-process build's: the parent then reads
+    every page from the cache, as a rebuild does. A page whose render warned or failed is not stored,
+    and mkdocs' loop renders it again and reports it. Only where fork is safe (POSIX, no other
+    thread: not under serve's watcher), only for a cold build's worth of pages, and only where no
+    other plugin changes a page's Markdown (its hook would run twice). Returns the pages rendered."""
+    import multiprocessing
+    import threading
+
+    from mkdocs.structure.pages import Page
+
+    jobs = int(os.environ.get(RENDER_JOBS) or os.cpu_count() or 1)
+    if jobs < 2 or os.name != "posix" or threading.active_count() > 1 or config.plugins.events["page_markdown"]:
+        return 0
+    todo = []
+    for file in files.documentation_pages():
+        page = file.page if file.page is not None else Page(None, file, config)  # as mkdocs' loop would make it
+        page.read_source(config)
+        if not cache.has("page", _page_key(context, page)):
+            todo.append(page)
+    if len(todo) < 8 * jobs:   # an edit's page or two: forking costs more than it saves
+        return 0
+    todo.sort(key=lambda page: -len(page.markdown or ""))   # the longest first, so the cores end together
+    _AHEAD[:] = [todo, config, files, cache, context]
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo)), initializer=_quiet_renderer) as pool:
+            for _ in pool.imap_unordered(_render_one, range(len(todo)), chunksize=4):
+                pass
+    finally:
+        _AHEAD.clear()
+    return len(todo)
+
+
+def _quiet_renderer() -> None:
+    """A forked renderer says nothing: what a render warns about, mkdocs' loop renders and says again."""
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = []
+    logger.propagate = False
+
+
+def _render_one(i: int) -> None:
+    todo, config, files, cache, context = _AHEAD
+    page = todo[i]
+    config._current_page = page
+    try:
+        counter = CountHandler()
+        counter.setLevel(logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(counter)
+        _cached_render(page, cache, context, counter)(config, files)
+    except Exception:  # noqa: BLE001 — mkdocs' own loop renders it again and reports the error
+        pass
+    finally:
+        logging.getLogger("mkdocs").handlers[:] = []
+        config._current_page = None
+
+
+def _page_key(context: str, page) -> str:
+    return f"{context}\0{page.file.src_uri}\0{page.markdown}"
 
 
 def _failure_text(problems) -> str:
