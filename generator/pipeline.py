@@ -194,9 +194,10 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
         twice = out.keys() & part.keys()
         assert not twice, f"pages with two writers: {sorted(twice)[:5]}"
         out.update(part)
-    for path in [p for p in out if p.startswith("days/") and p.endswith(".md")]:  # a busy day, in parts
-        page = out[path]
-        if isinstance(page, str) and len(page.encode("utf-8")) > TEXT_BUDGET:
+    whole = {"index.md"} | {m.src for m in o.project.materials} | {le.src for le in o.project.lessons}
+    for path, page in list(out.items()):   # a long list (a busy day, a county campaign), in parts
+        if (isinstance(page, str) and path.endswith(".md") and path not in whole and not path.startswith("print/")
+                and len(page.encode("utf-8")) > TEXT_BUDGET):   # gz is never larger than the text
             out.update(in_parts(path, page))
     project = o.project
     # The phone's search index: the search stage's second output, ranked like `wanjia search`.

@@ -385,10 +385,12 @@ def test_site_search_reads_every_page_it_can_find(built_demo):
     assert entry["languages"]["zh"]["page_count"] == len(marked)
 
 
-def test_a_busy_day_is_split_by_its_slots_and_every_link_still_resolves(demo_copy, wanjia, monkeypatch):
-    """A day page over the budget (a county's busiest day lists 878 visits; here the budget is made
-    small so the demo's days are over it) becomes a contents page and parts cut at 上午/下午/晚上 and
-    between visits; the links in the parts, one folder deeper, still reach their pages."""
+def test_long_generated_pages_are_split_and_every_link_still_resolves(demo_copy, wanjia, monkeypatch):
+    """A generated page over the budget (a county's busiest day lists 878 visits, a county campaign
+    148 materials; here the budget is made small so the demo's pages are over it) becomes a contents
+    page, with the page's lead, and parts cut at its headings (上午/下午/晚上) and between list items;
+    every link in the site, the parts' one folder deeper too, still reaches its page. Material pages
+    (one sheet) and print pages (printed whole) stay whole."""
     from generator import pipeline
     from generator.site import parts
 
@@ -402,7 +404,13 @@ def test_a_busy_day_is_split_by_its_slots_and_every_link_still_resolves(demo_cop
     pieces = sorted(day.glob("*/index.html"))
     assert len(pieces) >= 2 and "第 2 部分" in (day / "index.html").read_text("utf-8")
     assert "村" in pieces[0].read_text("utf-8")   # the visits are there
-    for page in [day / "index.html", *pieces]:
+    campaign = site / "campaigns/winter-door-to-door"
+    contents = (campaign / "index.html").read_text("utf-8")
+    assert "活动目标" in contents and "data-pagefind-body" in contents   # the lead, and still what search finds
+    assert "要带的资料" in (campaign / "1/index.html").read_text("utf-8")
+    assert not (site / "materials/work/wage-arrears-contractor-ran/1").exists()
+    assert not list((site / "print").glob("*/1"))
+    for page in sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts):
         refs, _ = page_refs(page)
         broken = [r for r in refs if (t := resolve(site, page, r)) is not None and not t.exists()]
         assert broken == [], (page, broken[:5])

@@ -1,8 +1,8 @@
 """Long pages in parts: a page too big for a phone on a weak network (a whole law text: the 民法典 is
-83.5 KB gz; a county's busiest day, 878 visits) becomes a contents page at its own address and parts
-under it, each under the page budget, cut at its headings (编, 章, 节; 上午, 下午) where it can and
-between paragraphs (articles) or list items (visits) where it must. A page that fits is left exactly
-as it was."""
+83.5 KB gz; a county's busiest day, 878 visits; a county campaign's 148 materials) becomes a contents
+page at its own address, with the page's short lead, and parts under it, each under the page budget,
+cut at its headings (编, 章, 节; 上午, 下午) where it can and between paragraphs (articles) or list
+items (visits, materials) where it must. A page that fits is left exactly as it was."""
 from __future__ import annotations
 
 import posixpath
@@ -11,6 +11,7 @@ import zlib
 from dataclasses import dataclass
 
 TEXT_BUDGET = 12 * 1024   # gz bytes of a part's text: with the page around it (≈ 6 KB gz), under 20 KB
+LEAD_BUDGET = 3 * 1024    # gz bytes of the lead a contents page keeps
 _HEADING = re.compile(r"^(#{2,6})\s+(.+?)\s*#*\s*$")
 _ARTICLE = re.compile(r"^\**(第[零〇一二三四五六七八九十百千0-9]+条(?:之[一二三四五六七八九十]+)?)")
 
@@ -30,6 +31,11 @@ def _split_front(text: str) -> tuple[str, str]:
     if text.startswith("---\n") and (end := text.find("\n---\n", 4)) > 0:
         return text[: end + 5], text[end + 5:]
     return "", text
+
+
+def _plain(heading: str) -> str:
+    """A heading as words for a contents line: its links' text, without its { #id } attributes."""
+    return re.sub(r"\s*\{[^}]*\}\s*$", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading))
 
 
 def _blocks(body: str) -> tuple[str, list[_Block]]:
@@ -54,7 +60,7 @@ def _blocks(body: str) -> tuple[str, list[_Block]]:
         elif m and len(chunk.splitlines()) == 1:
             level = len(m[1])
             trail = {k: v for k, v in trail.items() if k < level}
-            trail[level] = m[2]
+            trail[level] = _plain(m[2])
             blocks.append(_Block(chunk, level, tuple(trail[k] for k in sorted(trail) if k < level)))
         else:
             blocks.append(_Block(chunk, 0, tuple(trail[k] for k in sorted(trail))))
@@ -104,6 +110,8 @@ def in_parts(path: str, text: str) -> dict[str, str]:
     if _gz(body) <= TEXT_BUDGET:
         return {path: text}
     title, blocks = _blocks(body)
+    lead = _lead(blocks)
+    blocks = blocks[len(lead):]
     if not blocks:
         return {path: text}
     ratio = _gz(body) / len(body.encode("utf-8"))
@@ -115,7 +123,7 @@ def in_parts(path: str, text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     lines = [f"全文较长，分成 {len(parts)} 部分，在手机上一部分一部分地打开：", ""]
     for k, part in enumerate(parts, 1):
-        chapters = [_HEADING.match(b.text)[2] for b in part if b.level == top and top]  # type: ignore[index]
+        chapters = [_plain(_HEADING.match(b.text)[2]) for b in part if b.level == top and top]  # type: ignore[index]
         going_on = f"{part[0].trail[0]}（续）" if part[0].level != top and part[0].trail else ""
         label = "、".join(([going_on] if going_on else []) + chapters[:3]) + ("等" if len(chapters) > 3 else "")
         lines.append(f"- [第 {k} 部分]({name}/{k}.md)" + (f"：{label}" if label else "") + _articles(part))
@@ -127,5 +135,17 @@ def in_parts(path: str, text: str) -> dict[str, str]:
                 f"# {heading}（{k}/{len(parts)}）", "", nav, "", *resumed,
                 _joined(part), "", nav, ""]
         out[f"{stem}/{k}.md"] = "\n".join(page)
-    out[path] = f"{front}\n# {heading}\n\n" + "\n".join(lines) + "\n"
+    intro = "".join(b.text + "\n\n" for b in lead)
+    out[path] = f"{front}\n# {heading}\n\n{intro}" + "\n".join(lines) + "\n"
     return out
+
+
+def _lead(blocks: list[_Block]) -> list[_Block]:
+    """The paragraphs before the first heading, kept on the contents page when they are short (a
+    campaign's goal, dates and coverage; a day's count), so what the page is about is read first."""
+    lead = []
+    for b in blocks:
+        if b.level != 0 or b.trail:
+            break
+        lead.append(b)
+    return lead if lead and _gz("\n\n".join(b.text for b in lead)) <= LEAD_BUDGET else []
