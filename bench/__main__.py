@@ -33,19 +33,49 @@ def township_env() -> dict[str, str]:
     return {**{k: v for k, v in os.environ.items() if k != "WANJIA_CACHE"}, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one whole process (the OS's own accounting).
+def _tree_pss_kb(pid: int) -> int:
+    """The memory a process and all its children hold (Linux's PSS: pages they share counted once
+    between them), 0 where /proc cannot tell."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M)[1])  # type: ignore[index]
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, TypeError, ValueError):
+            continue
+    return total
 
-    The peak comes from GNU time when there is one: a child forked straight from this (large)
-    process would count our pages in its peak before it execs."""
+
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of one whole command, its forked renderers included.
+
+    The peak is the larger of the biggest single process (GNU time, when there is one: a child
+    forked straight from this large process would count our pages before it execs) and the most
+    the process tree held at once (sampled PSS, so a fork pool's copies are not hidden)."""
+    import threading
+
     with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
         timed = [GNU_TIME, "-f", "%M", "-o", peak.name, *cmd] if os.path.exists(GNU_TIME) else cmd
         started = time.perf_counter()
         proc = subprocess.Popen(timed, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=township_env())
+        tree = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.2):
+                tree[0] = max(tree[0], _tree_pss_kb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
         text = peak.read().strip().splitlines()
-        rss_kb = int(text[-1]) if text and text[-1].isdigit() else usage.ru_maxrss
+        rss_kb = max(int(text[-1]) if text and text[-1].isdigit() else usage.ru_maxrss, tree[0])
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in (0,) and not (cmd[-1] == "check" and proc.returncode == 1):
             err.seek(0)
