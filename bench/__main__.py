@@ -126,7 +126,7 @@ def first_search_bytes(site: Path, query: str = "工钱") -> float | None:
             browser.close()
     finally:
         server.shutdown()
-    files = {u.split(url, 1)[1].split("?")[0] for u in fetched if "/pagefind/" in u or "wanjia-search" in u}
+    files = {u.split(url, 1)[1].split("?")[0] for u in fetched if "/pagefind/" in u or "/assets/wanjia-search" in u}
     return sum(gz((site / f).read_bytes()) for f in files if (site / f).is_file()) / 1024
 
 

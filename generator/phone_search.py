@@ -1,5 +1,6 @@
 """The phone's own search index: the township's materials, lessons and campaigns, ranked in the
-browser the way `wanjia search` ranks them, in one small file (assets/wanjia-search.json).
+browser the way `wanjia search` ranks them, from small files fetched as a query needs them
+(assets/wanjia-search.json and its parts; see phone_index).
 
 Why not Pagefind alone: Pagefind matches the words typed, while villagers speak in sentences without
 legal words (俺家孩子在学校被欺负了咋整). The CLI drops the particles, keeps villagers' phrases whole,
@@ -72,23 +73,59 @@ def weights(docs: list[Doc], vocab: Vocabulary, cache: Cache = NO_CACHE) -> list
     return out
 
 
-def phone_index(project, vocab: Vocabulary, topic_names: dict[str, str], cache: Cache = NO_CACHE) -> bytes:
-    """assets/wanjia-search.json: {particles, filler, words: villagers' word → legal words,
-    docs: [[page, title, summary, topics]], terms: word → "doc:weight×10,…"}."""
-    docs = project_docs(project)
+INDEX = "assets/wanjia-search.json"   # the head; its parts in assets/wanjia-search/
+TERMS_FILE_BYTES = 24 * 1024           # a words file's size (JSON, ≈ 8 KB gz): a query's characters fetch one each
+DOCS_PER_FILE = 64                     # the results list's lines, a file of them per 64 documents
+KIND_FOLDERS = {"material": "materials/", "lesson": "lessons/", "campaign": "campaigns/"}
+
+
+def phone_index(project, vocab: Vocabulary, topic_names: dict[str, str], cache: Cache = NO_CACHE) -> dict[str, bytes]:
+    """The phone's search files, fetched a piece at a time (a county's whole index was 1.8 MB gz;
+    a phone on a weak network fetched all of it before its first answer):
+
+    - the head, INDEX: {particles, filler, words: villagers' word → legal words, longest: the
+      longest word, terms: how many words files, docs: documents per docs file, kinds: folder →
+      [first, end) of its documents (they are listed kind by kind)};
+    - words files t<k>.json: word → "doc:weight×10,…" for the words whose first character's code
+      is k modulo the number of files. A query needs the files of its own characters (every word
+      that can start at a character, so the phone cuts the query as the whole dictionary would)
+      and of the legal words its villagers' words stand for;
+    - docs files d<k>.json: [[page, title, summary, topics]] of documents 64k to 64k+63, fetched
+      for the results shown."""
+    docs = sorted(project_docs(project), key=lambda d: list(KIND_FOLDERS).index(d.kind))
     postings: dict[str, list[str]] = {}
     for i, doc_weights in enumerate(weights(docs, vocab, cache)):
         for w, score in doc_weights.items():
             postings.setdefault(w, []).append(f"{i}:{round(score * 10)}")
-    data = {
+    terms = {w: ",".join(p) for w, p in sorted(postings.items())}
+    size = sum(len(w.encode("utf-8")) + len(p) + 6 for w, p in terms.items())
+    n_terms = max(1, -(-size // TERMS_FILE_BYTES))
+    shards: list[dict[str, str]] = [{} for _ in range(n_terms)]
+    for w, p in terms.items():
+        shards[ord(w[0]) % n_terms][w] = p
+    kinds: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        kinds[KIND_FOLDERS[d.kind]] = [kinds.get(KIND_FOLDERS[d.kind], [i])[0], i + 1]
+    rows = [[d.path.removesuffix(".md") + "/", d.title, d.summary, "、".join(topic_names.get(t, t) for t in d.topics)]
+            for d in docs]
+    dictionary = list(terms) + list(vocab.synonyms)
+    head = {
         "particles": sorted(vocab.particles, key=lambda p: (-len(p), p)),
         "filler": "".join(sorted(FILLER)),
         "words": {w: list(t) for w, t in sorted(vocab.synonyms.items())},
-        "docs": [[d.path.removesuffix(".md") + "/", d.title, d.summary, "、".join(topic_names.get(t, t) for t in d.topics)]
-                 for d in docs],
-        "terms": {w: ",".join(p) for w, p in sorted(postings.items())},
+        "longest": max(map(len, dictionary), default=1),
+        "terms": n_terms, "docs": DOCS_PER_FILE, "kinds": kinds,
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    folder = INDEX.removesuffix(".json")
+    out = {INDEX: _json(head)}
+    out.update((f"{folder}/t{k}.json", _json(shard)) for k, shard in enumerate(shards))
+    out.update((f"{folder}/d{k}.json", _json(rows[at:at + DOCS_PER_FILE]))
+               for k, at in enumerate(range(0, len(rows), DOCS_PER_FILE)))
+    return out
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def related(docs: list[Doc], doc_weights: list[dict[str, float]], wanted: dict[str, int]) -> dict[str, list[Doc]]:

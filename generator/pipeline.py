@@ -200,9 +200,9 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
                 and len(page.encode("utf-8")) > TEXT_BUDGET):   # gz is never larger than the text
             out.update(in_parts(path, page))
     project = o.project
-    # The phone's search index: the search stage's second output, ranked like `wanjia search`.
-    out["assets/wanjia-search.json"] = phone_index(project, Vocabulary.of(project.synonyms),
-                                                   {t.id: t.name for t in project.topics}, project_cache(project.root))
+    # The phone's search files: the search stage's second output, ranked like `wanjia search`.
+    out.update(phone_index(project, Vocabulary.of(project.synonyms), {t.id: t.name for t in project.topics},
+                           project_cache(project.root)))
     numbers = [h.number for h in project.hotlines] + [c.phone for c in project.township.cadres
                                                       if c.phone and (c.phone_public or internal)]
     return {path: tel_links(drop_empty_columns(page), numbers) if isinstance(page, str) and path.endswith(".md")

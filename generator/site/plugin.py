@@ -31,6 +31,7 @@ from mkdocs.utils import CountHandler
 from ..cache import project_cache
 from ..content import privacy
 from ..content.words import Vocabulary
+from ..phone_search import INDEX
 from ..problems import Failed
 from . import bundle
 from .inputs import SiteSource
@@ -430,14 +431,15 @@ def _build_site(root: Path, source: SiteSource, *, strict: bool = False, site_di
 
 def assets_version(source: SiteSource) -> str:
     """A short hash of everything the pages load under a fixed name (wanjia.css, wanjia.js, the
-    service worker, the phone's search index)."""
+    service worker, the phone's search files)."""
     import hashlib
 
     digest = hashlib.sha256()
     for name in ("assets/wanjia.css", "assets/wanjia.js", "assets/wanjia-image.js", "sw.js"):
         digest.update((THEME_DIR / name).read_bytes())
-    index = source.pages.get("assets/wanjia-search.json", b"")
-    digest.update(index if isinstance(index, bytes) else index.encode("utf-8"))
+    for path in sorted(p for p in source.pages if p == INDEX or p.startswith(INDEX.removesuffix(".json") + "/")):
+        content = source.pages[path]
+        digest.update(path.encode("utf-8") + (content if isinstance(content, bytes) else content.encode("utf-8")))
     return digest.hexdigest()[:10]
 
 

@@ -1,9 +1,10 @@
 /* Wanjia on the phone: site search in Material's own search dialog.
    Plain ES2017 for the WebView engines in WeChat and cheap Android phones.
-   The township's own pages are ranked here as `wanjia search` ranks them, from one small file
-   (assets/wanjia-search.json, fetched when the box gets focus): particles dropped, villagers'
-   phrases kept whole, their legal words added, BM25 weights precomputed by the build. Pagefind,
-   loaded only when needed, adds what that file does not hold (law texts, other pages) after them. */
+   The township's own pages are ranked here as `wanjia search` ranks them, from small files
+   (assets/wanjia-search.json when the box gets focus, then the words files of the query's
+   characters and the documents files of its results): particles dropped, villagers' phrases kept
+   whole, their legal words added, BM25 weights precomputed by the build. Pagefind, loaded only
+   when needed, adds what those files do not hold (law texts, other pages) after them. */
 (function () {
   "use strict";
   var box = document.querySelector("[data-wj-search]");
@@ -17,23 +18,60 @@
   var index = null, engine = null, kind = "", timer = null, lastQuery = "";
   var KINDS = { "资料": "materials/", "法治课": "lessons/", "宣传活动": "campaigns/" };
   var ENOUGH = 5;  // own results that make a first answer without the full-text index
+  var SHOWN = 10;  // results listed
   var PUNCT = /[\s\u3000-\u303f\uff00-\uffef!-\/:-@\[-`{-~“”‘’…—·]+/;
 
+  /* The head of the search files (particles, villagers' words, how the rest is cut up); the words
+     and documents files are fetched as queries need them, each once (the worker keeps them). */
   function loadIndex() {
     if (!index) {
-      index = fetch(new URL(box.getAttribute("data-wj-index"), base).href).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      }).then(function (ix) {
-        ix.dict = new Set(Object.keys(ix.terms).concat(Object.keys(ix.words)));
-        ix.longest = 0;
-        ix.dict.forEach(function (w) { if (w.length > ix.longest) ix.longest = w.length; });
-        ix.parsed = {};
+      index = fetchJson("wanjia-search.json").then(function (ix) {
+        ix.dict = new Set(Object.keys(ix.words));
+        ix.terms_of = {};
+        ix.files = {};
+        ix.rows = {};
         return ix;
       });
       index.catch(function () { index = null; });
     }
     return index;
+  }
+
+  function fetchJson(name) {
+    var url = box.getAttribute("data-wj-index").replace("wanjia-search.json", name);
+    return fetch(new URL(url, base).href).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    });
+  }
+
+  /* A file of the index, once; a file that cannot be fetched (offline, never saved) is tried again
+     by the next query, and this one goes on with what it has. */
+  function part(ix, name, use) {
+    if (!ix.files[name]) {
+      ix.files[name] = fetchJson("wanjia-search/" + name + ".json").then(use).catch(function () { delete ix.files[name]; });
+    }
+    return ix.files[name];
+  }
+
+  function loadTerms(ix, text) {
+    var wanted = {};
+    for (var i = 0; i < text.length; i++) wanted[text.charCodeAt(i) % ix.terms] = true;
+    return Promise.all(Object.keys(wanted).map(function (k) {
+      return part(ix, "t" + k, function (terms) {
+        Object.keys(terms).forEach(function (w) { ix.dict.add(w); ix.terms_of[w] = terms[w]; });
+      });
+    }));
+  }
+
+  function loadRows(ix, ids) {
+    var wanted = {};
+    ids.forEach(function (i) { wanted[Math.floor(i / ix.docs)] = true; });
+    return Promise.all(Object.keys(wanted).map(function (k) {
+      return part(ix, "d" + k, function (rows) {
+        rows.forEach(function (row, j) { ix.rows[k * ix.docs + j] = row; });
+      });
+    }));
   }
 
   function loadPagefind() {
@@ -47,11 +85,16 @@
     return engine;
   }
 
-  /* The words that carry a query's meaning, as the CLI finds them (search.query_words): particles
-     dropped, the longest known word taken first, lone characters that are not filler run together. */
-  function queryWords(query, ix) {
+  function cleaned(query, ix) {
     var text = query.normalize("NFKC").toLowerCase();
     ix.particles.forEach(function (p) { text = text.split(p).join(" "); });
+    return text;
+  }
+
+  /* The words that carry a query's meaning, as the CLI finds them (search.query_words): particles
+     dropped, the longest known word taken first, lone characters that are not filler run together.
+     The words files of the query's characters are loaded: every word that can start here is known. */
+  function queryWords(text, ix) {
     var words = [];
     text.split(PUNCT).forEach(function (chunk) {
       var run = "", i = 0;
@@ -72,28 +115,41 @@
   }
 
   function postings(ix, word) {
-    if (!(word in ix.parsed)) {
-      ix.parsed[word] = (ix.terms[word] || "").split(",").filter(Boolean).map(function (p) {
-        var k = p.indexOf(":");
-        return [+p.slice(0, k), +p.slice(k + 1) / 10];
-      });
-    }
-    return ix.parsed[word];
+    return (ix.terms_of[word] || "").split(",").filter(Boolean).map(function (p) {
+      var k = p.indexOf(":");
+      return [+p.slice(0, k), +p.slice(k + 1) / 10];
+    });
   }
 
-  function rank(query, ix) {
+  /* The township's pages for a query, best first: the top ten with their lines for the list (their
+     documents files loaded), the rest only counted. */
+  async function rank(query, ix) {
+    var text = cleaned(query, ix);
+    await loadTerms(ix, text.split(PUNCT).join(""));
+    var alts = [];
+    queryWords(text, ix).forEach(function (w) { alts = alts.concat([w], ix.words[w] || []); });
+    await loadTerms(ix, alts.map(function (w) { return w[0]; }).join(""));  // the legal words' own files
     var scores = {};
-    queryWords(query, ix).forEach(function (w) {
-      [w].concat(ix.words[w] || []).forEach(function (alt) {
-        postings(ix, alt).forEach(function (p) { scores[p[0]] = (scores[p[0]] || 0) + p[1]; });
-      });
+    alts.forEach(function (alt) {
+      postings(ix, alt).forEach(function (p) { scores[p[0]] = (scores[p[0]] || 0) + p[1]; });
     });
-    return Object.keys(scores).map(Number).filter(function (i) {
-      return !kind || ix.docs[i][0].indexOf(KINDS[kind]) === 0;
-    }).sort(function (a, b) { return scores[b] - scores[a] || a - b; }).map(function (i) {
-      var d = ix.docs[i];
-      return { url: new URL(d[0], base).href, title: d[1], excerpt: escapeHtml(d[2]), topics: d[3] };
+    var range = kind ? ix.kinds[KINDS[kind]] || [0, 0] : [0, Infinity];
+    var ids = Object.keys(scores).map(Number).filter(function (i) { return i >= range[0] && i < range[1]; })
+      .sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+    await loadRows(ix, ids.slice(0, SHOWN));
+    return ids.map(function (i) {
+      var d = ix.rows[i];
+      return d ? { url: new URL(d[0], base).href, title: d[1], excerpt: escapeHtml(d[2]), topics: d[3] } : { url: "" };
     });
+  }
+
+  function prefetch(ix, query) {
+    var text = cleaned(query, ix).split(PUNCT).join("");
+    var legal = "";
+    Object.keys(ix.words).forEach(function (w) {
+      if (text.indexOf(w) >= 0) ix.words[w].forEach(function (t) { legal += t[0]; });
+    });
+    loadTerms(ix, text + legal);
   }
 
   function showFilter() {
@@ -112,7 +168,7 @@
   }
 
   function render(items, more) {
-    list.innerHTML = items.slice(0, 10).map(function (d) {
+    list.innerHTML = items.slice(0, SHOWN).map(function (d) {
       var topics = d.topics ? '<p class="wj-result-topics">' + escapeHtml(d.topics) + "</p>" : "";
       return '<li class="md-search-result__item"><a class="md-search-result__link" href="' + d.url + '">' +
         '<article class="md-search-result__article md-typeset"><h1>' + escapeHtml(d.title) + "</h1>" +
@@ -128,7 +184,7 @@
     var opts = kind ? { filters: { "类别": kind } } : {};
     var found = (await pf.search(query, opts)).results.slice(0, 12);
     var data = await Promise.all(found.map(function (r) { return r.data(); }));
-    var have = new Set(shown.map(function (d) { return new URL(d.url).pathname; }));
+    var have = new Set(shown.filter(function (d) { return d.url; }).map(function (d) { return new URL(d.url).pathname; }));
     return data.filter(function (d) { return !have.has(new URL(d.url, base).pathname); }).map(function (d) {
       var excerpt = / · |待审核|一句话要点/.test(d.excerpt.replace(/<[^>]+>/g, "")) && d.meta.summary
         ? escapeHtml(d.meta.summary) : d.excerpt;
@@ -146,7 +202,8 @@
     try {
       var ix = await loadIndex();
       if (query !== lastQuery) return;
-      mine = kind === "法律" ? [] : rank(query, ix);
+      mine = kind === "法律" ? [] : await rank(query, ix);
+      if (query !== lastQuery) return;
       render(mine, true);
     } catch (e) { /* no index (offline, never fetched): Pagefind may still have what was saved */ }
     if (mine.length >= ENOUGH && !full) {
@@ -176,6 +233,9 @@
 
   input.addEventListener("focus", function () { showFilter(); loadIndex(); });
   input.addEventListener("input", function () {
+    // While the words are still being typed, fetch the files they will need: on a slow network the
+    // answer then waits only for its results' lines.
+    if (index) index.then(function (ix) { prefetch(ix, input.value); }).catch(function () {});
     clearTimeout(timer);
     timer = setTimeout(function () { run(input.value); }, 250);
   });
