@@ -185,3 +185,31 @@ def test_the_phone_search_understands_villagers_as_the_cli_does(built_demo):
         site = pagefind_score(project, load_questions(REPO / name), built_demo)
         assert site.p3 >= cli.p3 - 1e-9 and site.p3 >= 0.85, (name, site.p3, cli.p3, site.misses)
         assert site.p1 >= cli.p1 - 0.05, (name, site.p1, cli.p1)
+
+
+def test_the_phones_index_files_hold_every_word_and_document_once(monkeypatch):
+    """The phone fetches a word's postings from the file of its first character and a document's
+    line from the file of its number: every word is in exactly that file, every document's line in
+    its own, and the kinds' ranges cover the documents listed kind by kind."""
+    from conftest import demo_outreach
+
+    from generator import phone_search
+
+    monkeypatch.setattr(phone_search, "TERMS_FILE_BYTES", 4096)   # the demo in many files
+    project = demo_outreach().project
+    files = {k: json.loads(v) for k, v in phone_search.phone_index(project, Vocabulary.of(project.synonyms), {}).items()}
+    head = files.pop(phone_search.INDEX)
+    terms = {k: v for k, v in files.items() if "/t" in k}
+    rows = [row for k in sorted((k for k in files if "/d" in k), key=lambda k: int(k.split("/d")[1][:-5]))
+            for row in files[k]]
+    assert head["terms"] == len(terms) > 10 and "工钱" in head["words"]
+    for name, words in terms.items():
+        assert all(ord(w[0]) % head["terms"] == int(name.split("/t")[1][:-5]) for w in words)
+    every = [w for words in terms.values() for w in words]
+    assert len(every) == len(set(every)) and head["longest"] == max(map(len, every + list(head["words"])))
+    assert len(rows) == len(project.materials) + len(project.lessons) + len(project.campaigns)
+    for folder, (first, end) in head["kinds"].items():
+        assert all(row[0].startswith(folder) for row in rows[first:end])
+    assert sorted(r for span in head["kinds"].values() for r in range(*span)) == list(range(len(rows)))
+    assert all(int(p.split(":")[0]) < len(rows) for words in terms.values() for ps in words.values()
+               for p in ps.split(","))
