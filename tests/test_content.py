@@ -239,7 +239,9 @@ def test_print_sheets_fit_one_a4_page(built_demo, project):
 
 
 @pytest.mark.parametrize("text,numbers", [("打 12348 问", ["12348"]), ("拨打 113 举报", ["113"]),
-                                          ("东经121°18′、北纬31°30′", []), ("罚款 110 元", []), ("气温 120℃", [])])
+                                          ("东经121°18′、北纬31°30′", []), ("罚款 110 元", []), ("气温 120℃", []),
+                                          ("长192公分，高128公分", []), ("超过10000净吨", []),
+                                          ("打12348公共法律服务热线", ["12348"])])
 def test_service_numbers_are_told_from_amounts_and_coordinates(text, numbers):
     from generator.content.hotlines import _SERVICE
 

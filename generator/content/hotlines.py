@@ -13,14 +13,12 @@ import re
 from ..problems import Pos, Problems
 from .text import Unit, units
 
-# A service number stands alone: not inside a longer number, not an amount, date or count.
 # A service number stands alone: 11x/12x (110, 119, 120, 122) or five or six digits from 1 or 9
-# (12348, 96110), not inside a longer number, not an amount, date, count or a coordinate (东经121°).
-# A service line is a 3-digit 11x/12x or a 5–6 digit 9xxxx/1xxxx number, never a quantity: not after a
-# decimal point (0. 125 in a law's table, with its thin space), nor before a unit (期刊15000本).
+# (12348, 96110), never inside a longer number nor a quantity: not after a decimal point (0. 125 in a
+# law's table, with its thin space), nor before a unit (期刊15000本, 高128公分, 10000净吨, 东经121°).
 _SERVICE = re.compile(r"(?<![0-9.\-])(?<!\.[\u2009 ])(1[12][0-9]|[19][0-9]{4,5})(?![0-9.]|\s*(?:"
-                      r"[元万千百亿日天年月周岁时分秒人户次条款项个份本册张盒套台辆头只株棵箱瓶袋克升亩米里斤吨度号支件%％°℃′]"
-                      r"|公里|平方))")
+                      r"[元万千百亿日天年月周岁时分秒人户次条款项个份本册张盒套台辆头只株棵箱瓶袋克升亩米里斤吨度号支件"
+                      r"瓦%％°℃′]|公[分斤顷里尺]|净吨|毫[米升克]|厘米|平方))")
 _PHONE = re.compile(r"(?<![0-9])(?:0[0-9]{2,3}[-\s]?[0-9]{3,4}[-\s]?[0-9]{4}|1[3-9][0-9][-\s]?[0-9]{4}[-\s]?[0-9]{4})(?![0-9])")
 HELP_SECTION = "去哪里求助"
 
