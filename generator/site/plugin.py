@@ -31,7 +31,6 @@ from mkdocs.utils import CountHandler
 from ..cache import project_cache
 from ..content import privacy
 from ..content.words import Vocabulary
-from ..phone_search import INDEX
 from ..problems import Failed
 from . import bundle
 from .inputs import SiteSource
@@ -437,7 +436,7 @@ def assets_version(source: SiteSource) -> str:
     digest = hashlib.sha256()
     for name in ("assets/wanjia.css", "assets/wanjia.js", "assets/wanjia-image.js", "sw.js"):
         digest.update((THEME_DIR / name).read_bytes())
-    for path in sorted(p for p in source.pages if p == INDEX or p.startswith(INDEX.removesuffix(".json") + "/")):
+    for path in sorted(p for p in source.pages if p.startswith("assets/wanjia-search")):  # phone_search.INDEX and its parts
         content = source.pages[path]
         digest.update(path.encode("utf-8") + (content if isinstance(content, bytes) else content.encode("utf-8")))
     return digest.hexdigest()[:10]
