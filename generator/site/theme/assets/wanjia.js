@@ -54,9 +54,11 @@
     return ix.files[name];
   }
 
+  /* By code point, as the build files a word under ord() of its first character (a character
+     beyond U+FFFF is two UTF-16 units). */
   function loadTerms(ix, text) {
     var wanted = {};
-    for (var i = 0; i < text.length; i++) wanted[text.charCodeAt(i) % ix.terms] = true;
+    Array.from(text).forEach(function (ch) { wanted[ch.codePointAt(0) % ix.terms] = true; });
     return Promise.all(Object.keys(wanted).map(function (k) {
       return part(ix, "t" + k, function (terms) {
         Object.keys(terms).forEach(function (w) { ix.dict.add(w); ix.terms_of[w] = terms[w]; });
@@ -128,7 +130,7 @@
     await loadTerms(ix, text.split(PUNCT).join(""));
     var alts = [];
     queryWords(text, ix).forEach(function (w) { alts = alts.concat([w], ix.words[w] || []); });
-    await loadTerms(ix, alts.map(function (w) { return w[0]; }).join(""));  // the legal words' own files
+    await loadTerms(ix, alts.map(function (w) { return Array.from(w)[0]; }).join(""));  // the legal words' own files
     var scores = {};
     alts.forEach(function (alt) {
       postings(ix, alt).forEach(function (p) { scores[p[0]] = (scores[p[0]] || 0) + p[1]; });
@@ -147,7 +149,7 @@
     var text = cleaned(query, ix).split(PUNCT).join("");
     var legal = "";
     Object.keys(ix.words).forEach(function (w) {
-      if (text.indexOf(w) >= 0) ix.words[w].forEach(function (t) { legal += t[0]; });
+      if (text.indexOf(w) >= 0) ix.words[w].forEach(function (t) { legal += Array.from(t)[0]; });
     });
     loadTerms(ix, text + legal);
   }
