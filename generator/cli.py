@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval-search", help="用 tests/search_eval.yml 中的问题评估搜索效果（P@1、P@3、MRR）")
     e.add_argument("--file", default="tests/search_eval.yml", metavar="文件", help="评估问题文件")
-    e.add_argument("--site", metavar="目录", help="同时评估已生成网站的 Pagefind 索引（需要 chromium）")
+    e.add_argument("--site", metavar="目录", help="同时在浏览器里评估已生成网站的手机搜索（需要 chromium）")
 
     lw = sub.add_parser("laws", help="法律数据库：查条文、看引用的法律是否现行有效、写入条文摘录")
     lw_sub = lw.add_subparsers(dest="laws_action", metavar="操作", parser_class=_Parser, required=True)

@@ -225,7 +225,7 @@ def test_works_offline_after_a_first_visit(chromium, built_demo):
     saved = """async (want) => { const keys = (await Promise.all((await caches.keys()).map(async n =>
                  (await (await caches.open(n)).keys()).map(r => r.url)))).flat();
                return want.every(w => keys.some(k => k.endsWith(w))); }"""
-    page.wait_for_function(saved, arg=["/", "/" + PAGES["material"], "pagefind/pagefind.js"], timeout=10000)
+    page.wait_for_function(saved, arg=["/", "/" + PAGES["material"], "assets/wanjia-search.json"], timeout=10000)
     server.shutdown()
     server.server_close()  # the network is gone
     context.set_offline(True)
@@ -247,7 +247,7 @@ def test_works_offline_after_a_first_visit(chromium, built_demo):
 def test_offline_bundle_opens_from_files(chromium, built_demo, tmp_path):
     with zipfile.ZipFile(built_demo / "wanjia-offline.zip") as z:
         names = z.namelist()
-        assert not [n for n in names if "/pagefind/" in n or n.endswith("sw.js")]
+        assert not [n for n in names if n.endswith("sw.js")]
         z.extractall(tmp_path)
     folder = next(tmp_path.iterdir())
     context = chromium.new_context(**PHONE)
@@ -460,8 +460,6 @@ def test_no_page_is_wider_than_the_phone(chromium, site, built_demo):
     lessons, days, topics, print sheets …) the three with the most text, where overflow would be."""
     families: dict[str, list] = {}
     for p in built_demo.rglob("index.html"):
-        if "pagefind" in p.parts:
-            continue
         rel = p.parent.relative_to(built_demo).as_posix()
         families.setdefault(rel.split("/")[0] if "/" in rel else rel, []).append((p.stat().st_size, rel))
     pages = sorted(rel for members in families.values() for _, rel in sorted(members, reverse=True)[:3])

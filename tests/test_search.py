@@ -176,13 +176,13 @@ def test_the_phone_search_understands_villagers_as_the_cli_does(built_demo):
     """The site's search box, in a real browser, against `wanjia search` on the same questions."""
     from conftest import need_chromium
 
-    from generator.dev.search_eval import load_questions, pagefind_score
+    from generator.dev.search_eval import load_questions, site_score
 
     need_chromium()
     project = pipeline.checked(built_demo.parent).project
     for name in EVAL_SETS:
         cli = evaluate(project, REPO / name)[0]
-        site = pagefind_score(project, load_questions(REPO / name), built_demo)
+        site = site_score(project, load_questions(REPO / name), built_demo)
         assert site.p3 >= cli.p3 - 1e-9 and site.p3 >= 0.85, (name, site.p3, cli.p3, site.misses)
         assert site.p1 >= cli.p1 - 0.05, (name, site.p1, cli.p1)
 

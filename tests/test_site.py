@@ -81,14 +81,8 @@ def test_nav_does_not_grow_with_pages(built_demo: Path):
     assert max(sizes.values()) <= 2 * len(render.NAV) + 4, sizes
 
 
-# Pagefind (1.5) writes its filter chunks, and so the meta file naming them, in hash-map order that
-# changes from run to run; everything else, its index and fragments included, must be identical.
-_PAGEFIND_UNORDERED = ("pagefind/filter/", "pagefind/pagefind-entry.json", ".pf_meta")
-
-
 def _tree(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()
-            and not any(part in str(p.relative_to(site)) for part in _PAGEFIND_UNORDERED)}
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
 def test_a_stale_cache_cannot_change_a_build(tmp_path: Path, monkeypatch):
@@ -127,7 +121,7 @@ def test_a_stale_cache_cannot_change_a_build(tmp_path: Path, monkeypatch):
     left, right = _tree(a / "site"), _tree(b / "site")
     assert left.keys() == right.keys()
     assert [name for name in left if left[name] != right[name]] == []
-    assert any(name.startswith("pagefind/index/") for name in left)
+    assert any(name.startswith("assets/wanjia-search/") for name in left)
     assert "工头老板" in (a / "site/materials/work/wage-arrears-contractor-ran/index.html").read_text("utf-8")
 
 
@@ -167,7 +161,7 @@ def test_failure_midway_leaves_previous_site(tmp_path: Path, monkeypatch, wanjia
     def explode(*args, **kwargs):
         raise RuntimeError("render failed halfway")
     # A real build that breaks after mkdocs has written every page (in the post-build steps).
-    monkeypatch.setattr(plugin, "_finish_pagefind", explode)
+    monkeypatch.setattr(plugin.bundle, "make", explode)
     page = own_file(root, "docs/materials/work/labor-contract-written.md")
     page.write_text(page.read_text("utf-8") + "\n新增一段。\n", "utf-8")
     run = wanjia("-C", root, "build")
@@ -232,7 +226,7 @@ def test_export_docs_is_the_same_site_for_a_plain_engine(built_demo: Path, tmp_p
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(out / "mkdocs.yml"),
                            "-d", str(tmp_path / "plain")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    ours = {p.relative_to(built_demo) for p in built_demo.rglob("*.html") if "pagefind" not in p.parts}
+    ours = {p.relative_to(built_demo) for p in built_demo.rglob("*.html")}
     plain = {p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*.html")}
     assert ours == plain
     different = [str(p) for p in sorted(ours) if (built_demo / p).read_bytes() != (tmp_path / "plain" / p).read_bytes()]
@@ -273,7 +267,7 @@ def test_two_builds_at_once_take_turns(demo_copy, tmp_path):
 def test_serve_shows_an_edit_then_its_search_index_and_zip(demo_copy):
     """`wanjia serve`: an edited material is served as soon as its pages are built; the site search
     and the offline zip follow (made beside the live site, scanned, swapped in)."""
-    import gzip
+    import json
     import socket
     import subprocess
     import sys
@@ -301,9 +295,11 @@ def test_serve_shows_an_edit_then_its_search_index_and_zip(demo_copy):
             assert time.monotonic() < deadline, what
             time.sleep(0.1)
 
-    def searchable(mark: str) -> bool:
-        return any(mark in gzip.decompress(f.read_bytes()).decode("utf-8", "replace").replace("\u200b", "")
-                   for f in (demo_copy / "site/pagefind/fragment").glob("*.pf_fragment"))  # words cut by U+200B
+    def searchable(word: str) -> bool:   # a word of the phone's search files
+        try:
+            return any(word in json.loads(f.read_text("utf-8")) for f in (demo_copy / "site/assets/wanjia-search").glob("t*.json"))
+        except (OSError, ValueError):   # a file being replaced
+            return False
 
     def zipped(mark: str) -> bool:
         try:
@@ -316,9 +312,9 @@ def test_serve_shows_an_edit_then_its_search_index_and_zip(demo_copy):
     try:
         waited(lambda: "青禾镇" in page(""), "the first build is served")
         material = own_file(demo_copy, "docs/materials/work/wage-arrears-contractor-ran.md")
-        edit(material, "\n## ", "\n这是服务中改动的一句话\n\n## ")
+        edit(material, "\n## ", "\n这是服务中改动的一句话，说到小龙虾\n\n## ")
         waited(lambda: "这是服务中改动的一句话" in page("materials/work/wage-arrears-contractor-ran/"), "the edit is served")
-        waited(lambda: searchable("这是服务中改动的一句话") and zipped("这是服务中改动的一句话"),
+        waited(lambda: searchable("小龙虾") and zipped("这是服务中改动的一句话"),
                "the search index and the zip follow")
         assert "青禾镇" in page("") and not list(demo_copy.glob(".site*"))
     finally:
@@ -368,21 +364,21 @@ def test_a_long_law_text_becomes_a_contents_page_and_parts_under_the_budget(demo
     assert (site / "laws/短文/index.html").exists() and not (site / "laws/短文/1").exists()
 
 
-def test_site_search_reads_every_page_it_can_find(built_demo):
-    """Pagefind is given only the folders whose pages carry data-pagefind-body: no such page lies
-    outside them, and the index holds every one of them."""
+def test_site_search_lists_every_page_the_cli_finds(built_demo):
+    """The phone's search files list every material, lesson and campaign of the township (what
+    `wanjia search` finds), each once and each a page of the site."""
     import json
-    from fnmatch import fnmatch
 
-    from generator.site.plugin import SEARCHED
+    from generator import pipeline
 
-    folders = SEARCHED.split("}")[0].strip("{").split(",")
-    marked = [p.relative_to(built_demo).as_posix() for p in built_demo.rglob("*.html")
-              if "data-pagefind-body" in p.read_text("utf-8") and not p.is_relative_to(built_demo / "pagefind")]
-    assert marked and not [m for m in marked if m.split("/")[0] not in folders]
-    assert all(fnmatch(m, "*/*.html") for m in marked)
-    entry = json.loads((built_demo / "pagefind/pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["zh"]["page_count"] == len(marked)
+    project = pipeline.checked(built_demo.parent).project
+    folder = built_demo / "assets/wanjia-search"
+    rows = [r[0] for k in range(len(list(folder.glob("d*.json")))) for r in json.loads((folder / f"d{k}.json").read_text("utf-8"))]
+    expected = ([m.src.removesuffix(".md") + "/" for m in project.materials]
+                + [le.src.removesuffix(".md") + "/" for le in project.lessons]
+                + [f"campaigns/{c.id}/" for c in project.campaigns])
+    assert sorted(rows) == sorted(expected) and len(rows) == len(set(rows)) > 50
+    assert not [r for r in rows if not (built_demo / r / "index.html").is_file()]
 
 
 def test_long_generated_pages_are_split_and_every_link_still_resolves(demo_copy, wanjia, monkeypatch):
@@ -406,11 +402,11 @@ def test_long_generated_pages_are_split_and_every_link_still_resolves(demo_copy,
     assert "村" in pieces[0].read_text("utf-8")   # the visits are there
     campaign = site / "campaigns/winter-door-to-door"
     contents = (campaign / "index.html").read_text("utf-8")
-    assert "活动目标" in contents and "data-pagefind-body" in contents   # the lead, and still what search finds
+    assert "活动目标" in contents   # the lead: what search lists is this page
     assert "要带的资料" in (campaign / "1/index.html").read_text("utf-8")
     assert not (site / "materials/work/wage-arrears-contractor-ran/1").exists()
     assert not list((site / "print").glob("*/1"))
-    for page in sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts):
+    for page in sorted(site.rglob("*.html")):
         refs, _ = page_refs(page)
         broken = [r for r in refs if (t := resolve(site, page, r)) is not None and not t.exists()]
         assert broken == [], (page, broken[:5])

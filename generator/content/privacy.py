@@ -13,7 +13,6 @@ name. Findings are shown masked: the guard must not spread what it found.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import json
 import re
@@ -144,16 +143,14 @@ def check_sources(project, problems: Problems) -> None:
             problems.error(Pos(shown, f.line, f.col), f.message())
 
 
-def check_site(project, site: Path, cache=None, words: str = "", which=lambda rel: True) -> list[str]:
-    """Every file of a built public site; compressed search fragments are read too. With a cache,
+def check_site(project, site: Path, cache=None, words: str = "") -> list[str]:
+    """Every file of a built public site, its spreadsheets and documents too. With a cache,
     a file whose bytes were cleared before under the same register, allow-list and villagers'
     `words` (jieba's segmentation knows them) is not read again."""
     guard = Guard(project)
     found = []
     for path in sorted(site.rglob("*")):
-        if not path.is_file() or (path.suffix not in TEXT_SUFFIXES and path.suffix not in (".pf_fragment", ".xlsx", ".docx")):
-            continue
-        if not which(path.relative_to(site).as_posix()):
+        if not path.is_file() or (path.suffix not in TEXT_SUFFIXES and path.suffix not in (".xlsx", ".docx")):
             continue
         if cache is None:
             findings = _scan_file(guard, path)
@@ -176,12 +173,7 @@ def _verdict(guard: Guard, path: Path) -> bytes:
 
 
 def _scan_file(guard: Guard, path: Path) -> list[Finding]:
-    if path.suffix == ".pf_fragment":  # gzip of "pagefind_dcd" + the page's text as JSON
-        try:
-            text = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
-        except (OSError, EOFError):
-            text = path.read_bytes().decode("utf-8", errors="replace")
-    elif path.suffix in (".xlsx", ".docx"):  # Office files: zips of XML
+    if path.suffix in (".xlsx", ".docx"):  # Office files: zips of XML
         text = _office_text(path)
     else:
         text = path.read_text("utf-8", errors="replace")

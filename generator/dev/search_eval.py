@@ -1,5 +1,5 @@
 """Search evaluation: villagers' questions with the topics they should find, scored for the whoosh
-index and for the built site's Pagefind index (queried through its own page in a headless browser).
+index and for the built site's phone search (queried through its own page in a headless browser).
 
 P@1: the first result is on an expected topic. P@3: one of the first three is. MRR: mean of
 1/rank of the first result on an expected topic (within the first ten)."""
@@ -50,7 +50,7 @@ def evaluate(project: Project, path: Path, site: Path | None = None) -> list[Sco
     questions = load_questions(path)
     scores = [_whoosh(project, questions)]
     if site is not None:
-        scores.append(pagefind_score(project, questions, site))
+        scores.append(site_score(project, questions, site))
     return scores
 
 
@@ -67,7 +67,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def pagefind_score(project: Project, questions, site: Path) -> Score:
+def site_score(project: Project, questions, site: Path) -> Score:
     from playwright.sync_api import sync_playwright
 
     topics_by_url = {}

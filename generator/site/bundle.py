@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 NAME = "wanjia-offline.zip"
-SKIP = ("pagefind/", "sw.js", NAME, f".{NAME}.tmp")
+SKIP = ("sw.js", NAME, f".{NAME}.tmp")
 _LINK = re.compile(r'\b(href|src|action)="(?![a-z][a-z0-9+.-]*:|//|#)([^"#?]*)((?:\?[^"#]*)?(?:#[^"]*)?)"')
 
 

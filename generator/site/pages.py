@@ -14,7 +14,6 @@ from html import escape
 from ..cache import NO_CACHE, Cache
 from ..content.laws import article_label
 from ..content.model import STAGES, Lesson, Material, Project
-from ..content.words import Vocabulary
 from ..plan.match import Matched, campaigns_for_village, in_season
 from . import lessondocs, yearview
 from .inputs import Outreach, ScheduleSections
@@ -265,7 +264,7 @@ def campaign_page(m: Matched, outreach) -> str:
         f"| {a.type} | {a.describe_target} | "
         f"{a.visits_per_household} | {escape(a.note) or '—'} |" for a in c.activities)
     village_links = "、".join(f"[{escape(v.name)}]({link(here, f'villages/{v.id}.md')})" for v in villages)
-    return _own_page(c.title, search_marks(outreach, "campaign", c), f"# {escape(c.title)}\n\n"
+    return _own_page(c.title, "campaign", f"# {escape(c.title)}\n\n"
             f"!!! abstract \"活动目标\"\n    {escape(c.goal)}\n\n"
             f"{_chips(here, project, c.topics, c.audiences)}\n\n"
             f"**时间**：{escape(windows)}{escape(avoid)}  \n"
@@ -399,19 +398,6 @@ def page_record(project: Project, src: str):
     return None
 
 
-def search_marks(outreach: Outreach, kind: str, record) -> dict:
-    """What the page tells site search: its kind, topic and audience names, and the villagers'
-    words for the legal terms it uses (Pagefind has no synonyms, so they go into the page)."""
-    project = outreach.project
-    text = " ".join(str(getattr(record, f, "")) for f in ("title", "summary", "goal", "body"))
-    # The words are joined with " · " so that the results list can tell an excerpt drawn from
-    # them (a row of synonyms nobody wrote) and show the page's one-line point instead.
-    return {"kind": KIND_NAMES[kind], "summary": getattr(record, "summary", "") or getattr(record, "goal", ""),
-            "topics": [project.topic[t].name for t in record.topics],
-            "audiences": [project.audience[a].name for a in getattr(record, "audiences", ())],
-            "colloquial": " · ".join(Vocabulary.of(project.synonyms).colloquial_for(text))}
-
-
 def _search_form(action: str) -> str:
     return (f'<form class="wj-search-page" action="{action}" role="search">'
             '<input type="search" name="q" aria-label="搜索" placeholder="用村民的话搜，如：工钱要不回来">'
@@ -424,17 +410,17 @@ def search_page(project: Project) -> str:
 
 
 # ---------------------------------------------------------------- the township's own pages, decorated
-def _own_page(title: str, marks: dict, body: str) -> str:
-    """A hand-written page as the engine renders it: its title and search marks as front matter
-    (JSON is YAML), then the Markdown."""
-    meta = json.dumps({"title": title, "wanjia": marks}, ensure_ascii=False, sort_keys=True)
+def _own_page(title: str, kind: str, body: str) -> str:
+    """A hand-written page as the engine renders it: its title and kind (the theme wraps a
+    material for its print layout) as front matter (JSON is YAML), then the Markdown."""
+    meta = json.dumps({"title": title, "wanjia": {"kind": KIND_NAMES[kind]}}, ensure_ascii=False, sort_keys=True)
     return f"---\n{meta}\n---\n\n{body}"
 
 
 def material_page(m: Material, outreach: Outreach, foot: str = "") -> str:
     """A material, which printed is its 明白纸: the print style keeps the title, the point, the
     sections marked wj-on-sheet and the sheet's foot (hidden on screen), and nothing else."""
-    return _own_page(m.title, search_marks(outreach, "material", m),
+    return _own_page(m.title, "material",
                      material_header(m, outreach.project) + _mark_sheet_sections(m.body)
                      + material_footer(m, outreach) + "\n" + foot)
 
@@ -454,7 +440,7 @@ def _mark_sheet_sections(body: str) -> str:
 
 
 def lesson_page(le: Lesson, outreach: Outreach, files: dict[str, tuple[str, bytes]]) -> str:
-    return _own_page(le.title, search_marks(outreach, "lesson", le),
+    return _own_page(le.title, "lesson",
                      lesson_header(le, outreach.project) + le.body + lesson_footer(le) + _take_along(le, files))
 
 

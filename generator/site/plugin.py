@@ -1,8 +1,8 @@
 """The site engine's adapter: the only module that knows mkdocs.
 
 The pipeline hands it a SiteSource (every page, generated or the township's own decorated); the
-plugin gives those pages to mkdocs as in-memory files, runs the post-build steps (Pagefind, the
-privacy scan, the offline bundle) and makes a build all-or-nothing: mkdocs writes into a sibling
+plugin gives those pages to mkdocs as in-memory files, runs the post-build steps (the privacy
+scan, the offline bundle) and makes a build all-or-nothing: mkdocs writes into a sibling
 folder that replaces site/ only when the whole build succeeded. `export_docs` writes the same pages
 as a plain docs folder, for any other engine that reads mkdocs.yml.
 
@@ -50,7 +50,6 @@ class EngineFailed(Exception):
 class WanjiaConfig(Config):
     strict = opt.Type(bool, default=False)  # warnings (e.g. unreviewed materials) fail the build
     laws = opt.Optional(opt.Type(str))      # a law-text folder (LawRefBook format), relative to mkdocs.yml
-    search = opt.Type(bool, default=True)   # build the Pagefind index for site search
     internal = opt.Type(bool, default=False)  # add walk sheets with households (never for the public)
 
 
@@ -126,20 +125,11 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         assert self.source is not None
         site = Path(config.site_dir)
         _drop_build_noise(site)
-        # Pagefind indexes on the other core while the pages are scanned; its own files after it.
-        # Under serve (preview) both it and the zip come a second after the pages (finish_preview).
+        # Under serve (preview) the zip comes a second after the pages (finish_preview).
         later = self.preview and not self.source.internal and self.final_dir is not None
-        indexing = _start_pagefind(site) if self.config.search and not later else None
         project = self.source.project
-        scan = partial(privacy.check_site, project, site, project_cache(project.root),
-                       Vocabulary.of(project.synonyms).digest)
-        try:
-            found = [] if self.source.internal else scan(lambda rel: not rel.startswith("pagefind/"))
-        finally:
-            if indexing is not None:
-                _finish_pagefind(site, indexing)
         if not self.source.internal:  # the last gate: nothing household-level leaves in a public build
-            found += scan(lambda rel: rel.startswith("pagefind/"))
+            found = privacy.check_site(project, site, project_cache(project.root), Vocabulary.of(project.synonyms).digest)
             if found:
                 shutil.rmtree(site, ignore_errors=True)
                 raise PluginError("\n".join(found[:20]) + (f"\n……共 {len(found)} 处" if len(found) > 20 else "")
@@ -148,7 +138,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
             if later:
                 assert self.final_dir is not None
                 _carry_over(self.final_dir, site)
-                _PENDING[self.final_dir] = partial(_search_and_bundle, project, self.config.search, name)
+                _PENDING[self.final_dir] = partial(bundle.make, folder=name)
             else:
                 bundle.make(site, name)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
@@ -286,66 +276,25 @@ def _drop_build_noise(site: Path) -> None:
         (site / name).unlink(missing_ok=True)
 
 
-# The folders of the pages site search finds (theme/main.html marks their content data-pagefind-body;
-# Pagefind drops every other page anyway). Reading only these: a county's Pagefind 30 s → 12 s, 1.8 → 1.0 GB.
-SEARCHED = "{materials,lessons,campaigns}/**/*.html"
-
-
-def _start_pagefind(site: Path, output: Path | None = None):
-    """Index the built pages for site search (Pagefind's extended build segments Chinese), into
-    site/pagefind or `output`."""
-    import subprocess
-
-    where = ["--output-path", str(output)] if output is not None else []
-    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--glob", SEARCHED, *where,
-                             "--silent"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def _finish_pagefind(site: Path, indexing, output: Path | None = None) -> None:
-    out, err = indexing.communicate()
-    if indexing.returncode != 0 or not ((output or site / "pagefind") / "pagefind.js").exists():
-        raise PluginError(f"站内搜索索引（Pagefind）生成失败：{(err or out).strip()[:500]}")
-
-
 def _carry_over(previous: Path, site: Path) -> None:
-    """The previous build's search index and zip, hard-linked into a preview until finish_preview
-    replaces them: the served site always has a working search."""
+    """The previous build's zip, hard-linked into a preview until finish_preview replaces it: the
+    served site always offers one."""
     def link(src, dst) -> None:
         try:
             os.link(src, dst)
         except OSError:   # a file system without hard links (a FAT stick)
             shutil.copy2(src, dst)
 
-    for rel in ("pagefind", bundle.NAME):
-        old = previous / rel
-        if old.is_dir():
-            shutil.copytree(old, site / rel, copy_function=link)
-        elif old.is_file():
-            link(old, site / rel)
-
-
-def _search_and_bundle(project, search: bool, name: str, site: Path) -> None:
-    """A preview's second step, on the live site: Pagefind into a folder beside it, scanned, then
-    swapped in; then the zip (written beside and renamed, like every file a phone may be fetching)."""
-    if search:
-        fresh = site.parent / f".{site.name}.pagefind"
-        shutil.rmtree(fresh, ignore_errors=True)
-        indexing = _start_pagefind(site, fresh)
-        _finish_pagefind(site, indexing, fresh)
-        found = privacy.check_site(project, fresh, project_cache(project.root), Vocabulary.of(project.synonyms).digest)
-        if found:
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise PluginError("\n".join(found[:20]) + "\n站内搜索索引中发现农户个人信息（见上），搜索索引没有更新。")
-        _swap_in(fresh, site / "pagefind")
-    bundle.make(site, name)
+    old = previous / bundle.NAME
+    if old.is_file():
+        link(old, site / bundle.NAME)
 
 
 _PENDING: dict[Path, partial] = {}   # site folder → its preview's second step
 
 
 def finish_preview(root: Path, site: Path) -> None:
-    """Run what a preview build left for later (Pagefind, the zip), one build at a time."""
+    """Run what a preview build left for later (the zip), one build at a time."""
     from ..locking import held
 
     step = _PENDING.pop(site, None)
@@ -374,8 +323,8 @@ def build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir
                preview: bool = False) -> Path:
     """Build the township's site from `source`, one build at a time per township: builds share the
     staging folder and the caches, so a second one waits for the first (and says so). A `preview`
-    (serve) swaps the pages in first, with the previous search index and zip; finish_preview then
-    makes the new ones."""
+    (serve) swaps the pages in first, with the previous zip; finish_preview then makes the new
+    one."""
     from ..locking import Busy, held
 
     def waiting() -> None:
@@ -445,8 +394,8 @@ def assets_version(source: SiteSource) -> str:
 def export_docs(root: Path, source: SiteSource, dest: Path) -> Path:
     """The site as a plain docs folder and mkdocs.yml, for an engine that does not run mkdocs
     plugins (Zensical ignores `plugins: - wanjia`): the township's docs/, every page of `source`
-    written as a file, our theme overrides, the nav. Post-build steps (Pagefind, privacy scan,
-    offline bundle) are not part of it. Written beside `dest` and swapped in whole."""
+    written as a file, our theme overrides, the nav. Post-build steps (privacy scan, offline
+    bundle) are not part of it. Written beside `dest` and swapped in whole."""
     import yaml
 
     tmp = dest.parent / f".{dest.name}.exporting"

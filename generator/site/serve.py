@@ -1,6 +1,7 @@
 """Serve a built site the way a township intranet box should, with nothing but Python: gzip for
 text, caching that lets a phone keep the styles and scripts after the first page, revalidation
-for pages (so an update shows at once), and the right types for Pagefind's and the calendar files.
+for pages (so an update shows at once), and the right types for the calendar and
+spreadsheet files.
 
 Used by `wanjia serve` and by the browser tests, so the sizes the tests measure are what a phone
 on the township network would download.
@@ -16,10 +17,7 @@ from functools import partial
 from pathlib import Path
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".csv", ".ics", ".txt", ".webmanifest", ".map")
-TYPES = {".pf_meta": "application/octet-stream", ".pf_index": "application/octet-stream",
-         ".pf_fragment": "application/octet-stream", ".pf_filter": "application/octet-stream",
-         ".pagefind": "application/octet-stream", ".wasm": "application/wasm",
-         ".ics": "text/calendar; charset=utf-8", ".csv": "text/csv; charset=utf-8",
+TYPES = {".ics": "text/calendar; charset=utf-8", ".csv": "text/csv; charset=utf-8",
          ".webmanifest": "application/manifest+json", ".js": "text/javascript; charset=utf-8",
          ".css": "text/css; charset=utf-8", ".html": "text/html; charset=utf-8", ".json": "application/json",
          ".svg": "image/svg+xml", ".zip": "application/zip",

@@ -100,13 +100,6 @@ self.addEventListener("fetch", function (event) {
     }));
     return;
   }
-  if (/pagefind-entry\.json$/.test(new URL(request.url).pathname)) {
-    // Names the current index files and carries a cache-busting ?ts=: the network's when it answers.
-    var bare = request.url.split("?")[0];
-    event.respondWith(fetch(request).then(function (res) { return save(FILES, bare, res); })
-      .catch(function () { return caches.match(bare); }));
-    return;
-  }
   event.respondWith(caches.match(request).then(function (hit) {
     return hit || fetch(request).then(function (res) { return save(FILES, request, res); });
   }));

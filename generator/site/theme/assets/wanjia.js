@@ -3,8 +3,7 @@
    The township's own pages are ranked here as `wanjia search` ranks them, from small files
    (assets/wanjia-search.json when the box gets focus, then the words files of the query's
    characters and the documents files of its results): particles dropped, villagers' phrases kept
-   whole, their legal words added, BM25 weights precomputed by the build. Pagefind, loaded only
-   when needed, adds what those files do not hold (law texts, other pages) after them. */
+   whole, their legal words added, BM25 weights precomputed by the build. */
 (function () {
   "use strict";
   var box = document.querySelector("[data-wj-search]");
@@ -15,9 +14,8 @@
   var meta = box.querySelector("[data-wj-meta]");
   var filterBox = box.querySelector("[data-wj-filters]");
   var toggle = document.getElementById("__search");
-  var index = null, engine = null, kind = "", timer = null, lastQuery = "";
+  var index = null, kind = "", timer = null, lastQuery = "";
   var KINDS = { "资料": "materials/", "法治课": "lessons/", "宣传活动": "campaigns/" };
-  var ENOUGH = 5;  // own results that make a first answer without the full-text index
   var SHOWN = 10;  // results listed
   var PUNCT = /[\s\u3000-\u303f\uff00-\uffef!-\/:-@\[-`{-~“”‘’…—·]+/;
 
@@ -76,17 +74,6 @@
     }));
   }
 
-  function loadPagefind() {
-    if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
-        pf.options({ baseUrl: base.pathname, excerptLength: 20 });
-        return pf;
-      });
-      engine.catch(function () { engine = null; });
-    }
-    return engine;
-  }
-
   function cleaned(query, ix) {
     var text = query.normalize("NFKC").toLowerCase();
     ix.particles.forEach(function (p) { text = text.split(p).join(" "); });
@@ -133,7 +120,12 @@
     await loadTerms(ix, alts.map(function (w) { return Array.from(w)[0]; }).join(""));  // the legal words' own files
     var scores = {};
     alts.forEach(function (alt) {
-      postings(ix, alt).forEach(function (p) { scores[p[0]] = (scores[p[0]] || 0) + p[1]; });
+      var best = {};  // a word no page has (a lone 赌) stands for the words it begins (赌博, 赌资): each page's best
+      (ix.terms_of[alt] ? [alt] : Object.keys(ix.terms_of).filter(function (w) { return w.indexOf(alt) === 0; }))
+        .forEach(function (w) {
+          postings(ix, w).forEach(function (p) { best[p[0]] = Math.max(best[p[0]] || 0, p[1]); });
+        });
+      Object.keys(best).forEach(function (i) { scores[i] = (scores[i] || 0) + best[i]; });
     });
     var range = kind ? ix.kinds[KINDS[kind]] || [0, 0] : [0, Infinity];
     var ids = Object.keys(scores).map(Number).filter(function (i) { return i >= range[0] && i < range[1]; })
@@ -158,7 +150,7 @@
     if (filterBox.firstChild) return;
     var select = document.createElement("select");
     select.setAttribute("aria-label", "筛选");
-    select.innerHTML = '<option value="">筛选：全部</option>' + Object.keys(KINDS).concat(["法律"]).map(function (v) {
+    select.innerHTML = '<option value="">筛选：全部</option>' + Object.keys(KINDS).map(function (v) {
       return '<option value="' + v + '">只看' + v + "</option>";
     }).join("");
     select.addEventListener("change", function () { kind = select.value; run(input.value, true); });
@@ -169,68 +161,37 @@
     return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
 
-  function render(items, more) {
-    list.innerHTML = items.slice(0, SHOWN).map(function (d) {
+  /* The first SHOWN results whose lines could be loaded (offline, a documents file never fetched
+     is missing), and how many pages were found in all. */
+  function render(items) {
+    list.innerHTML = items.slice(0, SHOWN).filter(function (d) { return d.url; }).map(function (d) {
       var topics = d.topics ? '<p class="wj-result-topics">' + escapeHtml(d.topics) + "</p>" : "";
       return '<li class="md-search-result__item"><a class="md-search-result__link" href="' + d.url + '">' +
         '<article class="md-search-result__article md-typeset"><h1>' + escapeHtml(d.title) + "</h1>" +
         topics + "<p>" + d.excerpt + "</p></article></a></li>";
     }).join("");
-    meta.textContent = more ? (items.length ? "先列出 " + items.length + " 条，正在找法律条文……" : "正在找……")
-      : items.length ? "找到 " + items.length + " 条" : "没有找到。换个说法试试，比如“工钱”“租房”“赌博”";
+    meta.textContent = items.length ? "找到 " + items.length + " 条" : "没有找到。换个说法试试，比如“工钱”“租房”“赌博”";
   }
 
-  /* Pagefind's hits not already listed, its noise taken out of the excerpt. */
-  async function fullText(query, shown) {
-    var pf = await loadPagefind();
-    var opts = kind ? { filters: { "类别": kind } } : {};
-    var found = (await pf.search(query, opts)).results.slice(0, 12);
-    var data = await Promise.all(found.map(function (r) { return r.data(); }));
-    var have = new Set(shown.filter(function (d) { return d.url; }).map(function (d) { return new URL(d.url).pathname; }));
-    return data.filter(function (d) { return !have.has(new URL(d.url, base).pathname); }).map(function (d) {
-      var excerpt = / · |待审核|一句话要点/.test(d.excerpt.replace(/<[^>]+>/g, "")) && d.meta.summary
-        ? escapeHtml(d.meta.summary) : d.excerpt;
-      return { url: d.url, title: d.meta.title || "", excerpt: excerpt, topics: d.meta.topics || "" };
-    });
-  }
-
-  async function run(query, force, full) {
+  async function run(query, force) {
     query = query.trim();
     if (!force && query === lastQuery) return;
     lastQuery = query;
     if (!query) { list.innerHTML = ""; meta.textContent = "输入要找的内容"; return; }
     meta.textContent = "正在找……";
-    var mine = [];
+    var found;
     try {
-      var ix = await loadIndex();
-      if (query !== lastQuery) return;
-      mine = kind === "法律" ? [] : await rank(query, ix);
-      if (query !== lastQuery) return;
-      render(mine, true);
-    } catch (e) { /* no index (offline, never fetched): Pagefind may still have what was saved */ }
-    if (mine.length >= ENOUGH && !full) {
-      // Enough of the township's own pages: the full-text index (law texts and the rest, a few
-      // hundred kB on a first search) loads only if asked for.
-      render(mine, false);
-      var ask = document.createElement("li");
-      ask.innerHTML = '<button type="button" class="wj-more">再到法律条文和其他页面里找</button>';
-      ask.querySelector("button").addEventListener("click", function () { run(query, true, true); });
-      list.appendChild(ask);
-      return;
-    }
-    var more = [];
-    try {
-      more = await fullText(query, mine);
+      found = await rank(query, await loadIndex());
     } catch (e) {
       if (query !== lastQuery) return;
-      render(mine, false);
-      meta.textContent = (mine.length ? "找到 " + mine.length + " 条。" : "") +
-        (navigator.onLine === false ? "现在没有网络：只能搜本站的资料、课程和活动（打开过搜索的才有），法律条文要等有网再搜。"
-          : "全文搜索暂时用不了，请稍后再试。");
+      list.innerHTML = "";
+      meta.textContent = navigator.onLine === false
+        ? "现在没有网络，这部手机上也还没有存下搜索用的文件。有网时搜一次，以后没网也能搜。"
+        : "搜索暂时用不了，请稍后再试。";
       return;
     }
     if (query !== lastQuery) return;
-    render(mine.concat(more), false);
+    render(found);
   }
 
   input.addEventListener("focus", function () { showFilter(); loadIndex(); });
