@@ -54,6 +54,6 @@ def test_the_wings_hold_the_stages():
                                       "privacy", "tables", "text", "hotlines", "words", "scaffold", "roster"},
                           "plan": {"almanac", "match", "schedule", "records", "assess"},
                           "site": {"pages", "agenda", "dashboard", "charts", "ics", "text", "templates", "yearview",
-                                   "bundle", "serve", "plugin", "inputs", "lessondocs", "parts"}}.items():
+                                   "bundle", "serve", "plugin", "inputs", "lessondocs", "parts", "rawhtml"}}.items():
         assert {p.stem for p in (PACKAGE / wing).glob("*.py")} - {"__init__"} == modules, wing
     assert not (PACKAGE / "calendar.py").exists()  # never shadow the standard library's calendar

@@ -304,3 +304,21 @@ def test_evening_busy_false_lets_busy_season_visits_happen_by_day():
         assert all(v.households <= changed.schedule.busy_households_per_slot for v in busy)
         o = replace(outreach, project=changed, plan_year=the_year, plan=plan)
         assert violations(o, plan) == []
+
+
+def test_a_plan_line_is_html_with_typed_names_as_text():
+    """The plan's lines are written as HTML (Python-Markdown is not asked to parse 700,000 links on a
+    county): what a township typed (a campaign's title) shows as text, never as markup, and every
+    link is the page's address relative to the page the line is on."""
+    from generator.site import agenda
+
+    outreach = demo_outreach()
+    project = outreach.project
+    v = next(v for v in outreach.plan.visits if v.kind == "入户走访" and v.campaign)
+    evil = "<img src=x onerror=alert(1)>冬季走访"
+    typed = replace(project, campaigns=tuple(replace(c, title=evil) if c.id == v.campaign else c
+                                             for c in project.campaigns))
+    line = agenda.visit_line("cadres/someone.md", v, typed)
+    assert "<img" not in line and "&lt;img src=x onerror=alert(1)&gt;冬季走访" in line
+    assert f'href="../../campaigns/{v.campaign}/"' in line and f'href="../../villages/{v.village}/"' in line
+    assert agenda.visit_line("days/2027-01-05.md", v, project).count('href="../../') == 2

@@ -410,3 +410,21 @@ def test_long_generated_pages_are_split_and_every_link_still_resolves(demo_copy,
         refs, _ = page_refs(page)
         broken = [r for r in refs if (t := resolve(site, page, r)) is not None and not t.exists()]
         assert broken == [], (page, broken[:5])
+
+
+def test_an_html_block_reaches_the_page_as_written_with_or_without_the_extension():
+    """The plan's HTML blocks go to the page untouched (the extension stashes them whole); an engine
+    without it (the exported docs) reads them as raw HTML, to the same bytes."""
+    import markdown
+
+    from generator.site.rawhtml import NAME, html_block
+
+    html = '<details class="wj-plan-month">\n<summary>1 月（2 次）</summary>\n<p>*不是强调* [不是链接](x.md)</p>\n</details>'
+    text = "# 标题\n\n前面一段。\n" + html_block(html) + "后面一段。\n"
+    text += "\n## 下午\n" + html_block("<ul>\n<li>一</li>\n</ul>") + html_block("<ul>\n<li>二</li>\n</ul>") + "- 三\n"
+    ours = markdown.Markdown(extensions=["md_in_html", "toc", NAME]).convert(text)
+    plain = markdown.Markdown(extensions=["md_in_html", "toc"]).convert(text)
+    assert html in ours and "<p>后面一段。</p>" in ours and "<em>" not in ours
+    assert ours == plain
+    with pytest.raises(AssertionError):
+        html_block("<p>一</p>\n\n<p>二</p>")

@@ -19,8 +19,9 @@ from ..content.tables import csv_bytes, xlsx_bytes
 from ..plan.schedule import LESSON, Visit
 from . import ics
 from .inputs import Outreach, ScheduleSections
+from .rawhtml import html_block
 from .templates import render
-from .text import WEEKDAYS, frontmatter, law_of_this_work, link, md, percent, span_text
+from .text import WEEKDAYS, frontmatter, law_of_this_work, link, md, page_url, percent, span_text
 
 MATERIALS_PER_VISIT = 2  # what a cadre carries: the campaign's two best-matched 明白纸
 
@@ -84,8 +85,13 @@ def _what(here: str, v, project: Project) -> str:
         return f"入户 {v.households} 户" + (f"（重点户 {v.priority}）" if v.priority else "")
     if v.kind in ("进校园", LESSON) and v.lesson:
         lesson = project.lesson[v.lesson]
-        return f"{v.kind}：[{escape(lesson.title)}]({link(here, lesson.src)})"
-    return v.kind
+        return f"{escape(v.kind)}：{_a(here, lesson.src, lesson.title)}"
+    return escape(v.kind)
+
+
+def _a(here: str, src: str, text: str) -> str:
+    return f'<a href="{page_url(here, src)}">{escape(text)}</a>'
+
 
 
 def _purpose(v, project: Project) -> tuple[str, str]:
@@ -95,20 +101,22 @@ def _purpose(v, project: Project) -> tuple[str, str]:
     return f"{v.place}年度法治课", f"schools/{v.school}.md"
 
 
-def visit_item(here: str, v, project, me: str | None = None, show_village: bool = True) -> str:
+def visit_line(here: str, v, project, me: str | None = None, show_village: bool = True) -> str:
+    """A visit as one line of HTML (a list item's content): when, where, what, with whom, for what.
+    HTML, not Markdown: a county's plan pages hold 700,000 such links, and Python-Markdown spent
+    most of a cold build parsing them; the addresses are the pages' directory URLs (page_url)."""
     """One visit as a short list item (phone screens are narrow: no wide tables)."""
     village, spot = project.village.get(v.village), _spot(v, project)
     if not show_village:
         where = escape(spot or (village.name if village else v.place))
     elif village:
-        where = f"[{escape(village.name)}]({link(here, f'villages/{village.id}.md')})" + (f" · {escape(spot)}" if spot else "")
+        where = _a(here, f"villages/{village.id}.md", village.name) + (f" · {escape(spot)}" if spot else "")
     else:
         where = escape(v.place)
     others = [c for c in v.members if c != me]
     title, page = _purpose(v, project)
-    return (f"- **{v.slot.name} {v.slot.start}—{v.slot.end}**　{where} · {_what(here, v, project)}  \n"
-            f"  {'同行' if me else '人员'}：{escape(project.who(others)) or '—'}　"
-            f"[{escape(title)}]({link(here, page)})\n")
+    return (f"<strong>{escape(f'{v.slot.name} {v.slot.start}—{v.slot.end}')}</strong>　{where} · {_what(here, v, project)}<br>"
+            f"{'同行' if me else '人员'}：{escape(project.who(others)) or '—'}　{_a(here, page, title)}")
 
 
 def _carry_block(here: str, visits, project, carry) -> str:
@@ -123,26 +131,27 @@ def _carry_block(here: str, visits, project, carry) -> str:
 
 def _by_day(here: str, visits, project, carry, me: str | None = None, show_village: bool = True) -> str:
     """The year's visits, day by day, folded by month: a year is 20 phone screens, a month one or
-    two. The phone opens the month of its next visit (wanjia.js); the page is the same every day."""
+    two. The phone opens the month of its next visit (wanjia.js); the page is the same every day.
+    Each month is one block of HTML (see visit_line and rawhtml)."""
     out = [_carry_block(here, visits, project, carry)]
     months: dict[int, list] = defaultdict(list)
     for v in visits:
         months[v.date.month].append(v)
     for month, month_visits in months.items():
-        body, day, week = [], None, None
+        body, day, week = [f'<details class="wj-plan-month">\n<summary>{month} 月（{len(month_visits)} 次）</summary>\n'], None, None
         for v in month_visits:
             if me and v.week != week:
                 week = v.week
                 monday = v.date - dt.timedelta(days=v.date.weekday())
-                body.append(f"\n### {md(monday)} 起这一周\n")
+                body.append(("</ul>\n" if day else "") + f"<h3>{md(monday)} 起这一周</h3>\n")
+                day = None
             if v.date != day:
+                body.append(("</ul>\n" if day else "") + "<p><strong>"
+                            + _a(here, f"days/{v.date.isoformat()}.md", f"{md(v.date)} 周{WEEKDAYS[v.date.weekday()]}")
+                            + "</strong></p>\n<ul>\n")
                 day = v.date
-                body.append(f"\n**[{md(v.date)} 周{WEEKDAYS[v.date.weekday()]}]"
-                            f"({link(here, f'days/{v.date.isoformat()}.md')})**\n\n")
-            body.append(visit_item(here, v, project, me, show_village))
-        text = "".join(body)
-        out.append(f'\n??? wj-plan-month "{month} 月（{len(month_visits)} 次）"\n'
-                   + "".join(f"    {line}\n" if line else "\n" for line in text.split("\n")) + "\n")
+            body.append(f"<li>{visit_line(here, v, project, me, show_village)}</li>\n")
+        out.append(html_block("".join(body) + "</ul>\n</details>"))
     return "".join(out)
 
 
@@ -247,6 +256,9 @@ def days_index(outreach, by_day) -> str:
     return "".join(out) + "\n"
 
 
+VISITS_PER_BLOCK = 40   # a busy day's list, in blocks a page too long for a phone can be cut between
+
+
 def day_page(day: dt.date, outreach, visits, carry) -> str:
     project, cal = outreach.project, outreach.cal
     here = f"days/{day.isoformat()}.md"
@@ -254,12 +266,14 @@ def day_page(day: dt.date, outreach, visits, carry) -> str:
     out = [frontmatter(f"{md(day)}走访"), f"# {day.year}年{md(day)} 周{WEEKDAYS[day.weekday()]} 走访安排\n\n",
            (f"{'；'.join(notes)}\n{{ .wj-muted }}\n\n" if notes else ""), f"共 {len(visits)} 次。\n",
            _carry_block(here, visits, project, carry)]
-    slot = None
+    slots: dict[str, list] = defaultdict(list)
     for v in visits:
-        if v.slot.name != slot:
-            slot = v.slot.name
-            out.append(f"\n## {slot}\n\n")
-        out.append(visit_item(here, v, project))
+        slots[v.slot.name].append(v)
+    for slot, slot_visits in slots.items():
+        out.append(f"\n## {escape(slot)}\n\n")
+        for at in range(0, len(slot_visits), VISITS_PER_BLOCK):
+            out.append(html_block("<ul>\n" + "".join(f"<li>{visit_line(here, v, project)}</li>\n"
+                                                      for v in slot_visits[at:at + VISITS_PER_BLOCK]) + "</ul>"))
     return "".join(out)
 
 

@@ -92,6 +92,7 @@ def _articles(part: list[_Block]) -> str:
 
 
 _RELATIVE = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)\)")
+_RELATIVE_HREF = re.compile(r'\bhref="(?![a-z][a-z0-9+.-]*:|#|/|\?)([^"]+)"')   # the plan's lines are HTML
 
 
 def _joined(part: list[_Block]) -> str:
@@ -100,7 +101,7 @@ def _joined(part: list[_Block]) -> str:
     out = part[0].text
     for before, b in zip(part, part[1:], strict=False):
         out += ("\n" if before.level == b.level == -1 else "\n\n") + b.text
-    return _RELATIVE.sub(r"](../\1)", out)
+    return _RELATIVE_HREF.sub(r'href="../\1"', _RELATIVE.sub(r"](../\1)", out))
 
 
 def in_parts(path: str, text: str) -> dict[str, str]:

@@ -33,7 +33,7 @@ from ..cache import project_cache
 from ..content import privacy
 from ..content.words import Vocabulary
 from ..problems import Failed
-from . import bundle
+from . import bundle, rawhtml
 from .inputs import SiteSource
 from .pages import NAV
 
@@ -82,6 +82,8 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         config.nav = NAV + ([INTERNAL_NAV] if self.source.internal else [])
         config.extra["wanjia_internal"] = self.source.internal
         config.theme.dirs.insert(0, str(THEME_DIR))  # our header, search box and page marks
+        if rawhtml.NAME not in config.markdown_extensions:   # the plan's pages are HTML in blocks
+            config.markdown_extensions.append(rawhtml.NAME)
         # Our own files under fixed names get ?v=<their content's hash>, and so does the service
         # worker: a rebuild that changes them reaches phones that saved the old ones.
         config.extra["wj_v"] = assets_version(self.source)
