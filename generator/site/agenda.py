@@ -93,7 +93,6 @@ def _a(here: str, src: str, text: str) -> str:
     return f'<a href="{page_url(here, src)}">{escape(text)}</a>'
 
 
-
 def _purpose(v, project: Project) -> tuple[str, str]:
     """What a visit is for, as (title, page): its campaign, or the school of a 法治课."""
     if v.campaign:
@@ -104,8 +103,8 @@ def _purpose(v, project: Project) -> tuple[str, str]:
 def visit_line(here: str, v, project, me: str | None = None, show_village: bool = True) -> str:
     """A visit as one line of HTML (a list item's content): when, where, what, with whom, for what.
     HTML, not Markdown: a county's plan pages hold 700,000 such links, and Python-Markdown spent
-    most of a cold build parsing them; the addresses are the pages' directory URLs (page_url)."""
-    """One visit as a short list item (phone screens are narrow: no wide tables)."""
+    most of a cold build parsing them; the addresses are the pages' directory URLs (page_url). Short,
+    not a table row: phone screens are narrow."""
     village, spot = project.village.get(v.village), _spot(v, project)
     if not show_village:
         where = escape(spot or (village.name if village else v.place))
