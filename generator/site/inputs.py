@@ -61,8 +61,10 @@ class Outreach:
 @dataclass(frozen=True)
 class SiteSource:
     """What the site engine is given: every page to render, and the project for the last checks
-    of the built site (privacy) and the offline bundle's name."""
+    of the built site (privacy) and the offline bundle's name. The engine takes the pages: a build
+    empties `pages` once mkdocs holds them (a county's 139 M characters, not kept twice), so a
+    source is built once."""
 
     project: Project
-    pages: Mapping[str, str | bytes]
+    pages: dict[str, str | bytes]
     internal: bool = False

@@ -58,7 +58,8 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.final_dir: Path | None = None
-        self.source: SiteSource | None = None  # given by `wanjia build`; else made in on_config
+        self.source: SiteSource | None = None  # this build's pages (taken by on_files, see SiteSource)
+        self.given: SiteSource | None = None   # handed over by `wanjia build` or serve, for one build
         self.warnings = CountHandler()
         self.aborted_for_warnings = False
         self.pages_key = ""   # what every page's rendering depends on besides its own Markdown
@@ -68,6 +69,9 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         self.command = command
 
     def on_config(self, config):
+        # mkdocs keeps a plugin instance from build to build in one process (a serve, the tests):
+        # every build takes its own source, never the last one's.
+        self.source, self.given = self.given, None
         if self.source is None:  # a plain `mkdocs build` or `mkdocs serve`
             from .. import pipeline
 
@@ -108,6 +112,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src_uri, content=content))
+        self.source.pages.clear()   # mkdocs' files hold them now (see SiteSource)
         # A page's HTML depends on its Markdown, the Markdown settings and where every file lands (its
         # links are checked and rewritten against them): those, and this code, key its cache entry.
         self.pages_key = json.dumps([sorted((f.src_uri, f.dest_uri) for f in files), config.use_directory_urls,
@@ -128,6 +133,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
     # Markdown and more of HTML, and mkdocs keeps every page until the build ends.
     def on_page_content(self, html, *, page, config, files):
         page.markdown = None   # rendered (the templates do not read it)
+        page.file.content_string = ""   # and read: a generated page's text lives only here
         return html
 
     def on_post_page(self, output, *, page, config):
@@ -384,7 +390,7 @@ def _build_site(root: Path, source: SiteSource, *, strict: bool = False, site_di
     if not isinstance(plugin, WanjiaPlugin):
         raise EngineFailed("mkdocs.yml 的 plugins 中没有 wanjia：请加上 `- wanjia`")
     plugin.config.strict = strict or plugin.config.strict
-    plugin.source = source
+    plugin.given = source
     plugin.preview = preview
     config.plugins.on_startup(command="build", dirty=False)
     try:
