@@ -129,7 +129,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         page.render = _cached_render(page, project_cache(self.source.project.root), self.pages_key, self.warnings)
         return page
 
-    # What a page no longer needs is let go at once: a county's 4,885 pages hold 125 M characters of
+    # What a page no longer needs is let go at once: a county's 4,885 pages hold 139 M characters of
     # Markdown and more of HTML, and mkdocs keeps every page until the build ends.
     def on_page_content(self, html, *, page, config, files):
         page.markdown = None   # rendered (the templates do not read it)

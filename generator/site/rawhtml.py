@@ -1,7 +1,7 @@
 """A Markdown extension for the HTML the plan's pages are written in: a block between the lines
-<!--wj-html--> and <!--/wj-html--> goes to the page as it is, those lines included. Python-Markdown would otherwise parse
-it tag by tag to find where it ends (md_in_html's parser, in Python): on a county's cadre pages,
-33 M characters of visits, that was 35 ms a page. An engine without the extension (the exported
+<!--wj-html--> and <!--/wj-html--> goes to the page as it is, those lines included. Python-Markdown
+would otherwise parse it tag by tag to find where it ends (md_in_html's parser, in Python): on a
+county's cadre pages, 33 M characters of visits, that was 35 ms a page. An engine without the extension (the exported
 docs, see plugin.export_docs) reads the same lines as ordinary raw HTML, to the same bytes.
 """
 from __future__ import annotations
@@ -14,13 +14,14 @@ from markdown.preprocessors import Preprocessor
 NAME = "generator.site.rawhtml"   # as mkdocs' markdown_extensions names it (the plugin adds it)
 OPEN, CLOSE = "<!--wj-html-->", "<!--/wj-html-->"
 _BLOCK = re.compile(rf"^{OPEN}\n.*?\n{CLOSE}$", re.M | re.S)
+_BLANK = re.compile(r"\n\s*\n")
 
 
 def html_block(html: str) -> str:
-    """`html` as a block of Markdown. No blank line in it: a page too long for a phone is cut
-    between blocks (site.parts), and another engine's raw HTML block ends at a blank line."""
-    html = html.strip("\n")
-    assert "\n\n" not in html, "a blank line would end the block for other engines"
+    """`html` as a block of Markdown, without a blank line in it: a page too long for a phone is
+    cut between blocks (site.parts), and another engine's raw HTML block ends at a blank line. A
+    blank line in typed text (a title in two paragraphs) is only whitespace in HTML."""
+    html = _BLANK.sub("\n", html.strip("\n"))
     return f"\n{OPEN}\n{html}\n{CLOSE}\n\n"
 
 
