@@ -13,6 +13,7 @@ place a site module calls up.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import os
@@ -115,8 +116,10 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         self.source.pages.clear()   # mkdocs' files hold them now (see SiteSource)
         # A page's HTML depends on its Markdown, the Markdown settings and where every file lands (its
         # links are checked and rewritten against them): those, and this code, key its cache entry.
-        self.pages_key = json.dumps([sorted((f.src_uri, f.dest_uri) for f in files), config.use_directory_urls,
-                                     config.markdown_extensions, config.mdx_configs], ensure_ascii=False, default=repr)
+        # Hashed once here: a county's file list is half a megabyte, and every page's key holds it.
+        self.pages_key = hashlib.sha256(json.dumps(
+            [sorted((f.src_uri, f.dest_uri) for f in files), config.use_directory_urls,
+             config.markdown_extensions, config.mdx_configs], ensure_ascii=False, default=repr).encode()).hexdigest()
         return files
 
     def on_nav(self, nav, *, config, files):
@@ -408,8 +411,6 @@ def _build_site(root: Path, source: SiteSource, *, strict: bool = False, site_di
 def assets_version(source: SiteSource) -> str:
     """A short hash of everything the pages load under a fixed name (wanjia.css, wanjia.js, the
     service worker, the phone's search files)."""
-    import hashlib
-
     digest = hashlib.sha256()
     for name in ("assets/wanjia.css", "assets/wanjia.js", "assets/wanjia-image.js", "sw.js"):
         digest.update((THEME_DIR / name).read_bytes())
