@@ -57,3 +57,18 @@ def test_random_front_matter(tmp_path_factory, front, body, raw):
     problems = Problems()
     load_page(path, Layout(root), model.MATERIAL_META, problems, [])
     _check_problems(problems)
+
+
+SEGMENTS = st.sampled_from(["materials", "work", "index.md", "x.md", "a", "", "."])
+
+
+@settings(max_examples=500, deadline=None)
+@given(path=st.lists(SEGMENTS, max_size=5).map("/".join), start=st.lists(SEGMENTS, max_size=5).map("/".join))
+def test_a_sites_relative_link_is_posix_relpaths(path, start):
+    """The plan pages' fast relative links are exactly posixpath.relpath's, for any site path."""
+    import posixpath
+
+    from generator.site.text import relative
+
+    path, start = path or ".", start or "."
+    assert relative(path, start) == posixpath.relpath(path, start)
