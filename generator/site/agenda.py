@@ -49,14 +49,15 @@ def plan_pages(outreach: Outreach) -> dict[str, str | bytes]:
     plan, project, carry = outreach.plan, outreach.project, _carried(outreach)
     by_cadre, by_village, by_day = plan.by_cadre(), plan.by_village(), plan.by_day()
     pages: dict[str, str | bytes] = {}
+    written: dict[str, bytes] = {}   # a visit's event, written once for all the feeds it is in
     for v in project.township.villages:
-        pages[f"calendar/villages/{v.id}.ics"] = plan_ics(outreach, by_village.get(v.id, []), f"{v.name}走访")
+        pages[f"calendar/villages/{v.id}.ics"] = plan_ics(outreach, by_village.get(v.id, []), f"{v.name}走访", written)
     pages["cadres/index.md"] = cadres_index(outreach)
     for cadre in project.township.cadres:
         visits = by_cadre.get(cadre.id)
         if visits:
             pages[f"cadres/{cadre.id}.md"] = cadre_page(cadre, outreach, visits, carry)
-            pages[f"calendar/cadres/{cadre.id}.ics"] = plan_ics(outreach, visits, f"{cadre.name}的走访")
+            pages[f"calendar/cadres/{cadre.id}.ics"] = plan_ics(outreach, visits, f"{cadre.name}的走访", written)
     pages["days/index.md"] = days_index(outreach, by_day)
     for day, visits in by_day.items():
         pages[f"days/{day.isoformat()}.md"] = day_page(day, outreach, visits, carry)
@@ -277,18 +278,22 @@ def day_page(day: dt.date, outreach, visits, carry) -> str:
 
 
 # ---------------------------------------------------------------- feeds and spreadsheets
-def plan_ics(outreach: Outreach, visits: Sequence[Visit], name: str) -> bytes:
-    """A subscribable feed of visits; a visit's UID survives a re-plan that moves it."""
+def plan_ics(outreach: Outreach, visits: Sequence[Visit], name: str, written: dict[str, bytes]) -> bytes:
+    """A subscribable feed of visits; a visit's UID survives a re-plan that moves it. `written`
+    keeps each visit's event for the next feed it is in."""
     project = outreach.project
 
-    def event(v: Visit) -> ics.Event:
-        where = _where(v, project).replace(" · ", "")
-        who = project.who(v.members)
-        detail = f"{_purpose(v, project)[0]}；" + (f"{v.households} 户；" if v.households else "") + who
-        start, end = (dt.datetime.combine(v.date, dt.time.fromisoformat(t)) for t in (v.slot.start, v.slot.end))
-        return ics.Event(f"{v.uid}@{project.township.id}.wanjia", f"{v.kind}：{where}", start, end, where, detail)
+    def event(v: Visit) -> bytes:
+        if v.uid not in written:
+            where = _where(v, project).replace(" · ", "")
+            who = project.who(v.members)
+            detail = f"{_purpose(v, project)[0]}；" + (f"{v.households} 户；" if v.households else "") + who
+            start, end = (dt.datetime.combine(v.date, dt.time.fromisoformat(t)) for t in (v.slot.start, v.slot.end))
+            written[v.uid] = ics.vevent(ics.Event(f"{v.uid}@{project.township.id}.wanjia", f"{v.kind}：{where}",
+                                                  start, end, where, detail), outreach.year)
+        return written[v.uid]
 
-    return ics.feed(name, "走村入户", outreach.year, (event(v) for v in visits))
+    return ics.calendar(name, "走村入户", (event(v) for v in visits))
 
 
 AGENDA_HEADER = ("日期", "星期", "时段", "开始", "结束", "村（社区）", "网格或地点", "内容", "户数", "重点户", "人员",

@@ -22,23 +22,31 @@ class Event:
 
 
 def feed(name: str, product: str, year: int, events: Iterable[Event]) -> bytes:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//Wanjia//{_text(product)}//ZH", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_text(name)}"]
-    stamp = f"{year}0101T000000Z"
-    for e in events:
-        lines += ["BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{stamp}", _when("DTSTART", e.start), _when("DTEND", e.end),
-                  f"SUMMARY:{_text(e.summary)}"]
-        if e.location:
-            lines.append(f"LOCATION:{_text(e.location)}")
-        if e.description:
-            lines.append(f"DESCRIPTION:{_text(e.description)}")
-        if e.category:
-            lines.append(f"CATEGORIES:{_text(e.category)}")
-        if e.transparent:
-            lines.append("TRANSP:TRANSPARENT")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return b"\r\n".join(_fold(line) for line in lines) + b"\r\n"
+    return calendar(name, product, (vevent(e, year) for e in events))
+
+
+def calendar(name: str, product: str, vevents: Iterable[bytes]) -> bytes:
+    """A feed of events written already (vevent): a county's visit is in three feeds (its village's
+    and two or three cadres'), and is written once."""
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//Wanjia//{_text(product)}//ZH", "CALSCALE:GREGORIAN",
+            f"X-WR-CALNAME:{_text(name)}"]
+    return b"".join([*(_fold(line) + b"\r\n" for line in head), *vevents, b"END:VCALENDAR\r\n"])
+
+
+def vevent(e: Event, year: int) -> bytes:
+    """One event, its lines folded and ended with CRLF."""
+    lines = ["BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{year}0101T000000Z", _when("DTSTART", e.start),
+             _when("DTEND", e.end), f"SUMMARY:{_text(e.summary)}"]
+    if e.location:
+        lines.append(f"LOCATION:{_text(e.location)}")
+    if e.description:
+        lines.append(f"DESCRIPTION:{_text(e.description)}")
+    if e.category:
+        lines.append(f"CATEGORIES:{_text(e.category)}")
+    if e.transparent:
+        lines.append("TRANSP:TRANSPARENT")
+    lines.append("END:VEVENT")
+    return b"".join(_fold(line) + b"\r\n" for line in lines)
 
 
 def _when(key: str, value: dt.date | dt.datetime) -> str:
