@@ -103,7 +103,7 @@ def test_a_stale_cache_cannot_change_a_build(tmp_path: Path, monkeypatch):
     assert main(["-C", str(a), "build"]) == 0
     assert ahead and ahead[0] > 100   # a cold build's pages, rendered in forked processes
     memo = a / ".cache/wanjia/memo"
-    assert {p.name for p in memo.iterdir()} >= {"docx", "qr", "privacy", "related"}
+    assert {p.name for p in memo.iterdir()} >= {"docx", "qr", "privacy", "related", "zip"}
     edit(own_file(a, "docs/materials/work/wage-arrears-contractor-ran.md"), "包工头", "工头老板")
     edit(own_file(a, "data/synonyms.yml"), "  工钱: [工资, 劳动报酬]", "  工钱: [工资, 劳动报酬]\n  俺的工钱: [工资]")
     lessons = sorted((SHIPPED / "docs/lessons").rglob("*.md"))

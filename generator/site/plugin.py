@@ -160,9 +160,9 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
             if later:
                 assert self.final_dir is not None
                 _carry_over(self.final_dir, site)
-                _PENDING[self.final_dir] = partial(bundle.make, folder=name)
+                _PENDING[self.final_dir] = partial(bundle.make, folder=name, cache=project_cache(project.root))
             else:
-                bundle.make(site, name)
+                bundle.make(site, name, project_cache(project.root))
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
             if config.strict and self.warnings.get_counts():
