@@ -23,6 +23,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
@@ -126,6 +127,19 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         assert self.source is not None
         _render_ahead(config, files, project_cache(self.source.project.root), self.pages_key)
         return nav
+
+    def on_env(self, env, *, config, files):
+        # Compiling the theme's templates is half a second of every build; jinja keeps the compiled
+        # code under the source's checksum and this Python's bytecode version, so an edit recompiles.
+        assert self.source is not None
+        folder = project_cache(self.source.project.root).folder
+        try:
+            if folder is not None:
+                (folder / "jinja").mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder / "jinja"))
+        except OSError:   # a read-only folder costs speed, never the build
+            pass
+        return env
 
     def on_pre_page(self, page, *, config, files):
         assert self.source is not None
