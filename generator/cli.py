@@ -165,6 +165,7 @@ def cmd_check(args) -> int:
 
 def cmd_build(args) -> int:
     from .content.load import laws_dir
+    from .phone_search import forget_counts
     from .site.plugin import build_site
 
     root = Path(args.project).resolve()
@@ -176,6 +177,7 @@ def cmd_build(args) -> int:
     if problems.warnings:
         _print_problems(problems, args.strict)
     source = pipeline.site_source(checked, internal=args.internal)
+    forget_counts()
     site = build_site(root, source, strict=args.strict, site_dir=args.site_dir)
     print(f"{'内部版网站（含农户信息，勿外传）' if args.internal else '网站'}已生成：{site}", file=sys.stderr)
     return 0

@@ -56,6 +56,12 @@ def _counts(d: Doc, vocab: Vocabulary, cache: Cache) -> dict[str, float]:
     return _COUNTS[key]
 
 
+def forget_counts() -> None:
+    """For a process that builds once (`wanjia build`): the counts are in the cache, and a county's
+    77 MB of them would stay through the engine's build, its peak."""
+    _COUNTS.clear()
+
+
 def weights(docs: list[Doc], vocab: Vocabulary, cache: Cache = NO_CACHE) -> list[dict[str, float]]:
     """Each document's words with their BM25 weight (field boosts applied to the term frequency);
     each document's word counts kept in the process and, given, in the project's cache."""
