@@ -226,6 +226,8 @@ def _cached_render(page, cache, context: str, warnings: CountHandler):
 
 
 RENDER_JOBS = "WANJIA_JOBS"   # processes that render pages ahead (default: one per core; 1: none)
+RENDERS_PER_FORK = 200        # pages a renderer renders before a fresh fork takes over
+CHUNK = 4                     # pages handed to a renderer at a time (a task, to multiprocessing)
 _AHEAD: list = []             # what the forked renderers share with the build: (pages, config, files, cache, context)
 
 
@@ -261,8 +263,11 @@ def _render_ahead(config, files, cache, context: str) -> int:
     _AHEAD[:] = [todo, config, files, cache, context]
     gc.freeze()   # the collector would touch, and so copy into each fork, every object it tracks
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo)), initializer=_quiet_renderer) as pool:
-            for _ in pool.imap_unordered(_render_one, range(len(todo)), chunksize=4):
+        # A renderer is forked afresh every 200 pages: what rendering leaves in a process (its own
+        # heap, the parent's pages it touched and so copied) is let go, and the build's peak with it.
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo)), initializer=_quiet_renderer,
+                                                      maxtasksperchild=RENDERS_PER_FORK // CHUNK) as pool:
+            for _ in pool.imap_unordered(_render_one, range(len(todo)), chunksize=CHUNK):
                 pass
     finally:
         gc.unfreeze()
