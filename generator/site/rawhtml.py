@@ -1,8 +1,9 @@
 """A Markdown extension for the HTML the plan's pages are written in: a block between the lines
 <!--wj-html--> and <!--/wj-html--> goes to the page as it is, those lines included. Python-Markdown
 would otherwise parse it tag by tag to find where it ends (md_in_html's parser, in Python): on a
-county's cadre pages, 33 M characters of visits, that was 35 ms a page. An engine without the extension (the exported
-docs, see plugin.export_docs) reads the same lines as ordinary raw HTML, to the same bytes.
+county's cadre pages, 33 M characters of visits, that was 35 ms a page. An engine without the
+extension (the exported docs, see plugin.export_docs) reads the same lines as ordinary raw HTML, to
+the same bytes.
 """
 from __future__ import annotations
 
