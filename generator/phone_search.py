@@ -13,6 +13,7 @@ Pagefind indexed exactly these pages (a county's 1,637) and took 0.9 GB beside t
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import Counter
@@ -91,7 +92,9 @@ def phone_index(project, vocab: Vocabulary, topic_names: dict[str, str], cache: 
 
     - the head, INDEX: {particles, filler, words: villagers' word → legal words, longest: the
       longest word, terms: how many words files, docs: documents per docs file, kinds: folder →
-      [first, end) of its documents (they are listed kind by kind)};
+      [first, end) of its documents (they are listed kind by kind), v: the hash of the parts,
+      which the phone asks for as <part>?v=<v>: the head is always asked of the network first (the
+      pages do not name the content's version, so an edit changes only the pages it touches)};
     - words files t<k>.json: word → "doc:weight×10,…" for the words whose first character's code
       is k modulo the number of files. A query needs the files of its own characters (every word
       that can start at a character, so the phone cuts the query as the whole dictionary would)
@@ -123,11 +126,14 @@ def phone_index(project, vocab: Vocabulary, topic_names: dict[str, str], cache: 
         "terms": n_terms, "docs": DOCS_PER_FILE, "kinds": kinds,
     }
     folder = INDEX.removesuffix(".json")
-    out = {INDEX: _json(head)}
-    out.update((f"{folder}/t{k}.json", _json(shard)) for k, shard in enumerate(shards))
-    out.update((f"{folder}/d{k}.json", _json(rows[at:at + DOCS_PER_FILE]))
-               for k, at in enumerate(range(0, len(rows), DOCS_PER_FILE)))
-    return out
+    parts = {f"{folder}/t{k}.json": _json(shard) for k, shard in enumerate(shards)}
+    parts.update((f"{folder}/d{k}.json", _json(rows[at:at + DOCS_PER_FILE]))
+                 for k, at in enumerate(range(0, len(rows), DOCS_PER_FILE)))
+    digest = hashlib.sha256()
+    for name, data in parts.items():
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    head["v"] = digest.hexdigest()[:10]
+    return {INDEX: _json(head), **parts}
 
 
 def _json(value) -> bytes:

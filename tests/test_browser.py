@@ -373,6 +373,10 @@ def test_serve_compresses_and_caches(site):
     with pytest.raises(urllib.error.HTTPError) as not_modified:
         urllib.request.urlopen(again)
     assert not_modified.value.code == 304
+    # the search head (it names the version of the rest) is revalidated; its parts are kept
+    from generator.site.serve import cache_control
+    assert cache_control("/assets/wanjia-search.json") == "no-cache"
+    assert "max-age" in cache_control("/assets/wanjia-search/t0.json")
 
 
 @pytest.mark.parametrize("day,absent", [
@@ -449,6 +453,42 @@ def test_updates_reach_a_phone_that_visited_before(chromium, tmp_path, monkeypat
     page.wait_for_function("v => fetch(location.href).then(() => caches.keys()).then(names => "
                            "names.filter(n => n.startsWith('wanjia-files')).join() === 'wanjia-files-' + v)",
                            arg=new, timeout=15000, polling=1000)
+    server.shutdown()
+    server.server_close()
+    context.close()
+
+
+def test_a_phone_that_visited_before_finds_what_an_edit_added(chromium, tmp_path):
+    """A rebuild that changes only the content keeps the code's version (no new worker, no page
+    refetched for it); the phone's search asks the network for the search head first, so a word
+    the edit added is found at once, and the search files saved under the old version are dropped."""
+    from conftest import copy_demo, edit, own_file
+
+    from generator.cli import main
+    from generator.site.serve import start
+
+    root = copy_demo(tmp_path / "township")
+    assert main(["-C", str(root), "build"]) == 0
+    server, url = start(root / "site")
+    context, page = _first_visit(chromium, url)
+    old = page.evaluate("document.querySelector('script[data-wj-v]').dataset.wjV")
+    parts = "() => caches.keys().then(ns => Promise.all(ns.map(n => caches.open(n).then(c => c.keys()))))" \
+            ".then(ks => ks.flat().map(r => r.url).filter(u => u.includes('/wanjia-search/')))"
+    saved_before = page.evaluate(parts)
+    assert saved_before   # the first search saved some of the search files
+    edit(own_file(root, MATERIAL_FILE), "## 遇到了怎么办", "养小龙虾的工钱也一样。\n\n## 遇到了怎么办")
+    assert main(["-C", str(root), "build"]) == 0
+
+    page.goto(f"{url}search/?q={quote('小龙虾')}")
+    page.wait_for_function("document.querySelector('[data-wj-meta]').textContent.startsWith('找到')", timeout=15000)
+    assert page.locator("[data-wj-results] a[href*='wage-arrears-contractor-ran']").count() == 1
+    assert page.evaluate("document.querySelector('script[data-wj-v]').dataset.wjV") == old
+    head = json.loads((root / "site/assets/wanjia-search.json").read_text("utf-8"))
+    assert page.evaluate("fetch(new URL(document.querySelector('[data-wj-search]').dataset.wjIndex, "
+                         "new URL(document.querySelector('[data-wj-search]').dataset.wjBase, location.href)))"
+                         ".then(r => r.json()).then(ix => ix.v)") == head["v"]
+    page.wait_for_function(f"() => ({parts})().then(urls => urls.length > 0 && "
+                           f"urls.every(u => !{saved_before!r}.includes(u)))", timeout=15000, polling=500)
     server.shutdown()
     server.server_close()
     context.close()

@@ -125,6 +125,28 @@ def test_a_stale_cache_cannot_change_a_build(tmp_path: Path, monkeypatch):
     assert "工头老板" in (a / "site/materials/work/wage-arrears-contractor-ran/index.html").read_text("utf-8")
 
 
+def test_an_edit_to_a_material_changes_only_what_shows_it(demo_copy: Path):
+    """The pages name the code's version, not the content's: after an edit to one material's text
+    the other pages are byte for byte as they were (a phone refreshes, and the zip recompresses,
+    only what changed), and the search head names the new search files."""
+    import json
+
+    assert main(["-C", str(demo_copy), "build"]) == 0
+    before = _tree(demo_copy / "site")
+    edit(own_file(demo_copy, "docs/materials/work/wage-arrears-contractor-ran.md"), "\n## ", "\n改后才有的一句话。\n\n## ")
+    assert main(["-C", str(demo_copy), "build"]) == 0
+    after = _tree(demo_copy / "site")
+    changed = sorted(name for name in after if before.get(name) != after[name])
+    pages = [name for name in changed if name.endswith(".html")]
+    assert "materials/work/wage-arrears-contractor-ran/index.html" in pages
+    assert len(pages) <= 3, pages   # the page itself; at most a list or two that quote it
+    assert len([n for n in after if n.endswith(".html")]) > 200
+    head = json.loads(after["assets/wanjia-search.json"])
+    assert head["v"] != json.loads(before["assets/wanjia-search.json"])["v"]
+    assert set(changed) - set(pages) <= {"wanjia-offline.zip", "assets/wanjia-search.json",
+                                         *(n for n in after if n.startswith("assets/wanjia-search/"))}
+
+
 def test_a_cache_entry_is_keyed_on_the_code_that_made_it(tmp_path: Path, monkeypatch):
     from generator import cache
 

@@ -155,17 +155,10 @@ def check_site(project, site: Path, cache=None, words: str = "") -> list[str]:
         if cache is None:
             findings = _scan_file(guard, path)
         else:
-            # Every page names the site's asset version (?v=<10 hex>): a new one (any edit changes the
-            # phone's search index) must not make every page a stranger. Same length, so the verdict's
-            # lines and columns stand; hex digits hold no one's name or number.
-            data = _ASSET_VERSION.sub(rb"\g<1>0000000000", path.read_bytes())
-            key = f"{guard.digest}|{words}|{hashlib.sha256(data).hexdigest()}|{path.suffix}"
+            key = f"{guard.digest}|{words}|{hashlib.sha256(path.read_bytes()).hexdigest()}|{path.suffix}"
             findings = [Finding(*f) for f in json.loads(cache.memo("privacy", key, partial(_verdict, guard, path)))]
         found += [f"{path.relative_to(site).as_posix()}:{f.line}:{f.col}: {f.message()}" for f in findings]
     return found
-
-
-_ASSET_VERSION = re.compile(rb'(\?v=|data-wj-v=")[0-9a-f]{10}(?![0-9a-f])')
 
 
 def _verdict(guard: Guard, path: Path) -> bytes:

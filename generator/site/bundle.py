@@ -5,9 +5,8 @@ folder is rewritten to its index.html. Site search and the service worker cannot
 are left out; the pages say so. Timestamps are fixed, so the same site gives the same zip.
 
 Written here rather than with zipfile: each file's compressed entry is kept in the cache under the
-file's bytes, so a rebuild compresses (and rewrites the links of) only the files whose bytes changed.
-An edit that changes the phone's search files changes every page's asset version (?v=), and so
-every page: there the cache saves the assets and spreadsheets only.
+file's bytes, so a rebuild compresses (and rewrites the links of) only the files whose bytes changed
+(an edit to a material: its page, the pages that list it, the search files).
 """
 from __future__ import annotations
 

@@ -92,7 +92,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
             config.markdown_extensions.append(rawhtml.NAME)
         # Our own files under fixed names get ?v=<their content's hash>, and so does the service
         # worker: a rebuild that changes them reaches phones that saved the old ones.
-        config.extra["wj_v"] = assets_version(self.source)
+        config.extra["wj_v"] = assets_version()
         config.validation.nav.omitted_files = logging.DEBUG  # detail pages are reached by links
         config.validation.links.not_found = logging.WARNING
         # mkdocs --strict aborts *after* on_post_build; count warnings ourselves so that a
@@ -427,15 +427,14 @@ def _build_site(root: Path, source: SiteSource, *, strict: bool = False, site_di
     return plugin.final_dir
 
 
-def assets_version(source: SiteSource) -> str:
-    """A short hash of everything the pages load under a fixed name (wanjia.css, wanjia.js, the
-    service worker, the phone's search files)."""
+def assets_version() -> str:
+    """A short hash of the code the pages load under a fixed name (wanjia.css, wanjia.js, the
+    service worker). Not of the content: the phone's search files carry their own version (in
+    their head, which the phone always asks of the network first), so an edit to a material
+    changes only the pages that show it, and a phone refreshes only those."""
     digest = hashlib.sha256()
     for name in ("assets/wanjia.css", "assets/wanjia.js", "assets/wanjia-image.js", "sw.js"):
         digest.update((THEME_DIR / name).read_bytes())
-    for path in sorted(p for p in source.pages if p.startswith("assets/wanjia-search")):  # phone_search.INDEX and its parts
-        content = source.pages[path]
-        digest.update(path.encode("utf-8") + (content if isinstance(content, bytes) else content.encode("utf-8")))
     return digest.hexdigest()[:10]
 
 
@@ -461,7 +460,7 @@ def export_docs(root: Path, source: SiteSource, dest: Path) -> Path:
     config.setdefault("theme", {})["custom_dir"] = "overrides"
     config["nav"] = NAV + ([INTERNAL_NAV] if source.internal else [])
     config.setdefault("extra", {})["wanjia_internal"] = source.internal
-    config["extra"]["wj_v"] = assets_version(source)
+    config["extra"]["wj_v"] = assets_version()
     config["validation"] = {"nav": {"omitted_files": "info"}, "links": {"not_found": "warn"}}
     (tmp / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     _swap_in(tmp, dest)

@@ -25,9 +25,9 @@ TYPES = {".ics": "text/calendar; charset=utf-8", ".csv": "text/csv; charset=utf-
 
 
 def cache_control(path: str) -> str:
-    if path.endswith((".html", "/")) or path.endswith("sw.js"):
+    if path.endswith((".html", "/", "sw.js", "wanjia-search.json")):
         return "no-cache"          # always revalidated: a 304 costs a few hundred bytes
-    return "public, max-age=86400"  # styles, scripts, search index: kept for a day
+    return "public, max-age=86400"  # styles, scripts, the search index's parts: kept for a day
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

@@ -3,15 +3,20 @@
    answers (a weak network never holds a page up); when the fresh copy differs, the page is told
    and offers 有更新. A page never opened shows the 离线 page.
    Styles, scripts and search files: from the phone when saved, else fetched and saved.
-   Updates: the pages load our files as name?v=<hash> and register this worker as sw.js?v=<hash>,
-   so a rebuild that changes them installs a new worker; on activating it drops the files saved
-   under older versions and refreshes the saved pages, so the phone is on the new site at once. */
+   Updates: the pages load our code as name?v=<hash> and register this worker as sw.js?v=<hash>,
+   so a rebuild that changes the code installs a new worker; on activating it drops the files saved
+   under older versions and refreshes the saved pages, so the phone is on the new site at once.
+   The search files change with the content, not the code: their head (wanjia-search.json) is
+   asked of the network first and names their version, which the page asks the rest under. */
 "use strict";
 var VERSION = new URL(self.location.href).searchParams.get("v") || "0";
 var PAGES = "wanjia-pages";
 var FILES = "wanjia-files-" + VERSION;
 var scope = self.registration.scope;
 var OFFLINE = scope + "offline/";
+var SEARCH_HEAD = scope + "assets/wanjia-search.json";
+var SEARCH_PARTS = scope + "assets/wanjia-search/";
+var HEAD_WAIT = 3000;  // ms the network has to answer for the search head before the saved one is used
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(PAGES).then(function (cache) { return cache.add(OFFLINE); })
@@ -80,10 +85,40 @@ self.addEventListener("message", function (event) {
   });
 });
 
+/* The search head: the network's when it answers in time (saved, and the parts of other versions
+   dropped), else the saved one; with none saved, the network's whenever it answers. */
+function searchHead(event) {
+  var request = event.request;
+  var fresh = fetch(request, { cache: "no-cache" });
+  event.waitUntil(fresh.then(function (res) {
+    if (!res.ok || res.type !== "basic") return;
+    var copy = res.clone(), read = res.clone();
+    return caches.open(FILES).then(function (cache) {
+      return cache.put(request, copy).then(function () { return read.json(); }).then(function (ix) {
+        return cache.keys().then(function (keys) {
+          return Promise.all(keys.filter(function (k) {
+            return k.url.indexOf(SEARCH_PARTS) === 0 && new URL(k.url).searchParams.get("v") !== ix.v;
+          }).map(function (k) { return cache.delete(k); }));
+        });
+      });
+    });
+  }).catch(function () {}));
+  return caches.match(request).then(function (saved) {
+    if (!saved) return fresh.then(function (res) { return res.clone(); });
+    var late = new Promise(function (ok) { setTimeout(function () { ok(saved); }, HEAD_WAIT); });
+    return Promise.race([fresh.then(function (res) { return res.ok ? res.clone() : saved; },
+                                    function () { return saved; }), late]);
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET" || request.url.indexOf(scope) !== 0) return;
   if (Date.now() - dropped > 3000) { dropped = Date.now(); event.waitUntil(dropOld()); }
+  if (request.url.split("?")[0] === SEARCH_HEAD) {
+    event.respondWith(searchHead(event));
+    return;
+  }
   if (isPage(request)) {
     event.respondWith(caches.open(PAGES).then(function (cache) {
       return cache.match(request, { ignoreSearch: true }).then(function (hit) {

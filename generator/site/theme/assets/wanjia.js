@@ -19,8 +19,9 @@
   var SHOWN = 10;  // results listed
   var PUNCT = /[\s\u3000-\u303f\uff00-\uffef!-\/:-@\[-`{-~“”‘’…—·]+/;
 
-  /* The head of the search files (particles, villagers' words, how the rest is cut up); the words
-     and documents files are fetched as queries need them, each once (the worker keeps them). */
+  /* The head of the search files (particles, villagers' words, how the rest is cut up, the version
+     of the rest); the words and documents files are fetched as queries need them, each once, under
+     that version (the worker keeps them). */
   function loadIndex() {
     if (!index) {
       index = fetchJson("wanjia-search.json").then(function (ix) {
@@ -35,8 +36,8 @@
     return index;
   }
 
-  function fetchJson(name) {
-    var url = box.getAttribute("data-wj-index").replace("wanjia-search.json", name);
+  function fetchJson(name, version) {
+    var url = box.getAttribute("data-wj-index").replace("wanjia-search.json", name) + (version ? "?v=" + version : "");
     return fetch(new URL(url, base).href).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return r.json();
@@ -47,7 +48,7 @@
      by the next query, and this one goes on with what it has. */
   function part(ix, name, use) {
     if (!ix.files[name]) {
-      ix.files[name] = fetchJson("wanjia-search/" + name + ".json").then(use).catch(function () { delete ix.files[name]; });
+      ix.files[name] = fetchJson("wanjia-search/" + name + ".json", ix.v).then(use).catch(function () { delete ix.files[name]; });
     }
     return ix.files[name];
   }
