@@ -145,6 +145,16 @@ def test_an_edit_to_a_material_changes_only_what_shows_it(demo_copy: Path):
     assert head["v"] != json.loads(before["assets/wanjia-search.json"])["v"]
     assert set(changed) - set(pages) <= {"wanjia-offline.zip", "assets/wanjia-search.json",
                                          *(n for n in after if n.startswith("assets/wanjia-search/"))}
+    # A township's own template (theme.custom_dir) is part of every page: an edit to it reaches them all.
+    config = demo_copy / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("theme:\n", "theme:\n  custom_dir: overrides\n", 1), "utf-8")
+    partial = demo_copy / "overrides/partials/copyright.html"
+    partial.parent.mkdir(parents=True)
+    for words in ("青禾镇司法所 编", "青禾镇综治办 编"):
+        partial.write_text(f'<div class="md-copyright">{words}</div>', "utf-8")
+        assert main(["-C", str(demo_copy), "build"]) == 0
+        missing = [p for p in _pages(demo_copy / "site") if words not in p.read_text("utf-8")]
+        assert missing == [] or [p.name for p in missing] == ["404.html"], missing[:3]
 
 
 def test_a_cache_entry_is_keyed_on_the_code_that_made_it(tmp_path: Path, monkeypatch):

@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
@@ -65,6 +66,8 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         self.warnings = CountHandler()
         self.aborted_for_warnings = False
         self.pages_key = ""   # what every page's rendering depends on besides its own Markdown
+        self.nav = None       # this build's menu (its titles are known once every page is rendered)
+        self.outputs: PageOutputs | None = None   # pages the previous site already has as they would be
         self.preview = False  # under serve: the site search and the zip follow the pages (finish_preview)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -126,6 +129,7 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
     def on_nav(self, nav, *, config, files):
         assert self.source is not None
         _render_ahead(config, files, project_cache(self.source.project.root), self.pages_key)
+        self.nav = nav
         return nav
 
     def on_env(self, env, *, config, files):
@@ -139,6 +143,11 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
                 env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder / "jinja"))
         except OSError:   # a read-only folder costs speed, never the build
             pass
+        # Another plugin's page hooks would not run on a page taken from the previous site.
+        others = [h for event in ("page_context", "post_page") for h in config.plugins.events[event]
+                  if getattr(h, "__self__", None) is not self]
+        self.outputs = None if others else PageOutputs(project_cache(self.source.project.root), self.final_dir,
+                                                       _site_key(config, self.nav))
         return env
 
     def on_pre_page(self, page, *, config, files):
@@ -153,7 +162,16 @@ class WanjiaPlugin(BasePlugin[WanjiaConfig]):
         page.file.content_string = ""   # and read: a generated page's text lives only here
         return html
 
+    def on_page_context(self, context, *, page, config, nav):
+        if self.outputs is not None:
+            done = self.outputs.lookup(page)
+            if done is not None:
+                context["wj_page"] = done   # main.html then renders this, and nothing else
+        return context
+
     def on_post_page(self, output, *, page, config):
+        if self.outputs is not None:
+            self.outputs.store(page, output)
         page.content = None    # in `output`, which mkdocs writes next
         return output
 
@@ -303,6 +321,82 @@ def _render_one(i: int) -> None:
 
 def _page_key(context: str, page) -> str:
     return f"{context}\0{page.file.src_uri}\0{page.markdown}"
+
+
+class PageOutputs:
+    """A page's final HTML taken from the previous site when nothing it is made of changed: the
+    theme's templates (Jinja) are a third of a rebuild, and an edit changes a page or two. Made of:
+    the page's HTML and the fields the templates read, the menu (every title and address: it is on
+    every page), the site's settings, and through the cache's key the templates and this code. The
+    cache keeps only the digest of what was written; the previous site's file is used only while
+    its bytes still have that digest."""
+
+    def __init__(self, cache, previous: Path | None, site_key: str) -> None:
+        self.cache, self.previous, self.site_key = cache, previous, site_key
+        self.keys: dict[str, str] = {}   # src_uri → a missed page's key, between context and post_page
+
+    def key(self, page) -> str:
+        fields = [page.file.src_uri, page.file.dest_uri, page.url, page.title, page.canonical_url, page.edit_url,
+                  page.is_homepage, page.meta, [(a.title, a.id, a.level) for a in _anchors(page.toc)]]
+        digest = hashlib.sha256(json.dumps(fields, ensure_ascii=False, default=_plain, sort_keys=True).encode())
+        digest.update(b"\0" + (page.content or "").encode("utf-8", "surrogatepass"))
+        return f"{self.site_key}\0{digest.hexdigest()}"
+
+    def lookup(self, page) -> str | None:
+        key = self.key(page)
+        want = self.cache.get("output", key)
+        data = None
+        if want is not None and self.previous is not None:
+            try:
+                data = (self.previous / page.file.dest_uri).read_bytes()
+            except OSError:
+                pass
+        if data is not None and hashlib.sha256(data).digest() == want:
+            return data.decode("utf-8")
+        self.keys[page.file.src_uri] = key
+        return None
+
+    def store(self, page, output: str) -> None:
+        key = self.keys.pop(page.file.src_uri, None)
+        if key is not None:   # as mkdocs writes it
+            self.cache.put("output", key, hashlib.sha256(output.encode("utf-8", errors="xmlcharrefreplace")).digest())
+
+
+def _anchors(items):
+    for item in items:
+        yield item
+        yield from _anchors(item.children)
+
+
+def _plain(value):
+    """Settings as JSON, the same from run to run (a set's order is not)."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    if isinstance(value, Mapping):
+        return dict(value)
+    return repr(value)
+
+
+def _site_key(config, nav) -> str:
+    """What every page's final HTML depends on besides the page: the menu, every title and
+    address in it, and the settings (the theme's, the site name, the asset version …)."""
+    def tokens(items) -> list:
+        return [[type(i).__name__, i.title, getattr(i, "url", None), tokens(i.children or [])] for i in items]
+
+    settings = {k: v for k, v in config.items() if k != "plugins"}
+    digest = hashlib.sha256(json.dumps([tokens(nav.items if nav is not None else []), settings, config.theme.dirs],
+                                       ensure_ascii=False, default=_plain, sort_keys=True).encode())
+    # Our theme and the installed ones are in the cache's key (code, versions); a township's own
+    # custom_dir is not, so its files are.
+    import material
+    import mkdocs
+
+    known = [THEME_DIR, Path(material.__file__).parent, Path(mkdocs.__file__).parent]
+    for folder in map(Path, config.theme.dirs):
+        if not any(folder.is_relative_to(k) for k in known):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _failure_text(problems) -> str:
