@@ -16,8 +16,12 @@ see exactly the same problems and pages.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import io
 import json
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +32,7 @@ from .content import hotlines, privacy, readability
 from .content.citations import check_pages, check_reviews
 from .content.laws import LawLibrary, open_library, package_db
 from .content.load import load_project
-from .content.model import Project
+from .content.model import Lesson, Material, Project
 from .content.words import Vocabulary
 from .phone_search import phone_index, related, weights
 from .plan import assess, schedule
@@ -95,7 +99,7 @@ def check(root: str | Path, year: int | None = None, region: str | None = None,
         return Checked(project, library, almanac, the_year, records_db), problems
     # Records are checked against the plan; as warnings here, since a typo in an internal record must
     # not stop the public site (import, report and the internal build treat them as errors).
-    plan = schedule.plan(project, the_year)
+    plan = year_plan(project, the_year)
     field = field_data(project, the_year, plan, records_db)
     for p in field.problems:
         problems.warning(p.pos, f"{p.message}（内部数据，不影响公开网站）", "internal-data")
@@ -128,13 +132,51 @@ def checked(root: str | Path, **options) -> Checked:
 # ---------------------------------------------------------------- stages 3–5: plan, field, related
 def outreach(checked: Checked, related: bool = False) -> Outreach:
     """Everything the site shows: the plan, the field data and (when asked) related pages."""
-    plan = checked.plan or schedule.plan(checked.project, checked.plan_year)
+    plan = checked.plan or year_plan(checked.project, checked.plan_year)
     field = checked.field or field_data(checked.project, checked.plan_year, plan, checked.records_db)
     # The schools plan two years ahead: next year's 法治课, on its own (provisional) calendar.
     following = plan_year(checked.project, checked.almanac, checked.year + 1, Problems())
     return Outreach(checked.project, checked.laws, checked.almanac, checked.plan_year, plan,
                     related_pages(checked) if related else {}, field,
                     tuple(schedule.lessons_plan(checked.project, following).lessons()))
+
+
+def plan_inputs(project: Project, year: PlanYear) -> str:
+    """What the plan and its pages are made of: the township's files but the text of its
+    materials and lessons (their front matter is in: titles, topics, seasons), and the year laid
+    out. An edit to a material's text then reuses the year's plan and its pages (a county's: a
+    quarter of a rebuild); the cache's key adds this code. A county's takes a second: the last
+    one is kept for the same values (a build asks for the plan, then for its pages)."""
+    if _last_inputs and _last_inputs[0] is project and _last_inputs[1] is year:
+        return _last_inputs[2]
+
+    class WithoutBodies(pickle.Pickler):
+        # Hashed, never loaded: a body is left out, a project is its fields (not the lookups and
+        # caches made from them), and with no memo the bytes are the values', whatever objects
+        # they share; a set is its members in order (its own order is the process's hash seed's).
+        def reducer_override(self, obj):
+            if isinstance(obj, (Material, Lesson, Project)):
+                return type(obj), tuple("" if f.name == "body" else getattr(obj, f.name)
+                                        for f in dataclasses.fields(obj) if f.init)
+            if isinstance(obj, (set, frozenset)):
+                return type(obj), (sorted(obj, key=repr),)
+            return NotImplemented
+
+    out = io.BytesIO()
+    pickler = WithoutBodies(out, protocol=5)
+    pickler.fast = True
+    pickler.dump((project, year))
+    _last_inputs[:] = [project, year, hashlib.sha256(out.getbuffer()).hexdigest()]
+    return _last_inputs[2]
+
+
+_last_inputs: list = []   # [project, year, plan_inputs] of the last call
+
+
+def year_plan(project: Project, year: PlanYear) -> Plan:
+    """Stage 3, schedule.plan, made once for what it is made of (plan_inputs)."""
+    return pickle.loads(project_cache(project.root).memo(
+        "plan", plan_inputs(project, year), lambda: pickle.dumps(schedule.plan(project, year), protocol=5)))
 
 
 def knowledge_index(project: Project, laws: LawLibrary | None = None, law_limit: int | None = None) -> Searcher:
@@ -182,9 +224,13 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
     """Every page the site engine renders, docs-relative path → Markdown (or a file's bytes): the
     generated pages and the township's own materials and lessons with their header and footer.
     Each page has one writer; two writers of one page is a bug, not a merge."""
-    sections = agenda.schedule_sections(o)
+    # The plan's pages and sections are made of the plan's inputs only (not the related pages, not a
+    # material's text): an edit to a material's text reuses them.
+    key = plan_inputs(o.project, o.plan_year) + hashlib.sha256(pickle.dumps(o.next_lessons, protocol=5)).hexdigest()
+    sections, plan_pages = pickle.loads(project_cache(o.project.root).memo(
+        "plan-pages", key, lambda: pickle.dumps((agenda.schedule_sections(o), agenda.plan_pages(o)), protocol=5)))
     out = dict(pages.site_pages(o, sections, project_cache(o.project.root)))
-    parts = [agenda.plan_pages(o)]
+    parts = [plan_pages]
     if internal:
         if o.field.errors:
             raise Failed(Problems(list(o.field.errors), ["走访记录或案事件数据有错误；内部版没有生成。"]))

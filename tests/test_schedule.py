@@ -322,3 +322,24 @@ def test_a_plan_line_is_html_with_typed_names_as_text():
     assert "<img" not in line and "&lt;img src=x onerror=alert(1)&gt;冬季走访" in line
     assert f'href="../../campaigns/{v.campaign}/"' in line and f'href="../../villages/{v.village}/"' in line
     assert agenda.visit_line("days/2027-01-05.md", v, project).count('href="../../') == 2
+
+
+def test_the_plans_cache_key_is_every_input_but_the_text_of_materials_and_lessons():
+    """The year's plan and its pages are reused across an edit to a material's text, and only then:
+    its title, a lesson's text, a village, the year each make a new key."""
+    from generator import pipeline
+
+    o = demo_outreach()
+    p, year = o.project, o.plan_year
+    key = pipeline.plan_inputs(p, year)
+    m, le = p.materials[0], p.lessons[0]
+    assert pipeline.plan_inputs(replace(p, materials=(replace(m, body=m.body + "\n新的一句。"), *p.materials[1:])),
+                                year) == key
+    assert pipeline.plan_inputs(replace(p, lessons=(replace(le, body=le.body + "\n新的一句。"), *p.lessons[1:])),
+                                year) == key
+    changed = [replace(p, materials=(replace(m, title=m.title + "（新）"), *p.materials[1:])),
+               replace(p, materials=(replace(m, seasons=(*m.seasons, "冬闲")), *p.materials[1:])),
+               replace(p, township=replace(p.township, villages=(replace(p.township.villages[0], name="新村"),
+                                                               *p.township.villages[1:])))]
+    assert all(pipeline.plan_inputs(q, year) != key for q in changed)
+    assert pipeline.plan_inputs(p, plan_year(p, o.almanac, year.number + 1, Problems())) != key
