@@ -22,7 +22,7 @@ import hashlib
 import io
 import json
 import pickle
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,33 +224,47 @@ def site_pages(o: Outreach, internal: bool = False) -> dict[str, str | bytes]:
     """Every page the site engine renders, docs-relative path → Markdown (or a file's bytes): the
     generated pages and the township's own materials and lessons with their header and footer.
     Each page has one writer; two writers of one page is a bug, not a merge."""
+    project = o.project
+    numbers = [h.number for h in project.hotlines] + [c.phone for c in project.township.cadres
+                                                      if c.phone and (c.phone_public or internal)]
     # The plan's pages and sections are made of the plan's inputs only (not the related pages, not a
-    # material's text): an edit to a material's text reuses them.
-    key = plan_inputs(o.project, o.plan_year) + hashlib.sha256(pickle.dumps(o.next_lessons, protocol=5)).hexdigest()
-    sections, plan_pages = pickle.loads(project_cache(o.project.root).memo(
-        "plan-pages", key, lambda: pickle.dumps((agenda.schedule_sections(o), agenda.plan_pages(o)), protocol=5)))
-    out = dict(pages.site_pages(o, sections, project_cache(o.project.root)))
+    # material's text): an edit to a material's text reuses them, finished for phones.
+    key = "|".join([plan_inputs(project, o.plan_year), hashlib.sha256(pickle.dumps(o.next_lessons, protocol=5)).hexdigest(),
+                    *numbers])
+    sections, plan_pages = pickle.loads(project_cache(project.root).memo("plan-pages", key, lambda: pickle.dumps(
+        (agenda.schedule_sections(o), _for_phones(agenda.plan_pages(o), numbers)), protocol=5)))
+    out = dict(pages.site_pages(o, sections, project_cache(project.root)))
+    whole = {"index.md"} | {m.src for m in project.materials} | {le.src for le in project.lessons}
+    out = _for_phones(out, numbers, whole)
     parts = [plan_pages]
     if internal:
         if o.field.errors:
             raise Failed(Problems(list(o.field.errors), ["走访记录或案事件数据有错误；内部版没有生成。"]))
-        parts += [agenda.internal_pages(o), dashboard.report_pages(o, assessment(o, year=o.year))]
-    parts.append(_long_own_pages(Path(o.project.root) / "docs", out.keys()))
+        parts.append(_for_phones({**agenda.internal_pages(o), **dashboard.report_pages(o, assessment(o, year=o.year))},
+                                 numbers))
+    parts.append(_for_phones(_long_own_pages(Path(project.root) / "docs", out.keys()), numbers))
+    # The phone's search files: the search stage's second output, ranked like `wanjia search`.
+    parts.append(phone_index(project, Vocabulary.of(project.synonyms), {t.id: t.name for t in project.topics},
+                             project_cache(project.root)))
     for part in parts:
         twice = out.keys() & part.keys()
         assert not twice, f"pages with two writers: {sorted(twice)[:5]}"
         out.update(part)
-    whole = {"index.md"} | {m.src for m in o.project.materials} | {le.src for le in o.project.lessons}
-    for path, page in list(out.items()):   # a long list (a busy day, a county campaign), in parts
+    return out
+
+
+def _for_phones(written: Mapping[str, str | bytes], numbers: list[str],
+                whole: Collection[str] = ()) -> dict[str, str | bytes]:
+    """Pages as a phone gets them: a long list (a busy day, a county campaign) in parts (but not the
+    pages in `whole`, nor print sheets), table columns with nothing in them dropped, phone numbers
+    made links."""
+    out: dict[str, str | bytes] = {}
+    for path, page in written.items():
         if (isinstance(page, str) and path.endswith(".md") and path not in whole and not path.startswith("print/")
                 and len(page.encode("utf-8")) > TEXT_BUDGET):   # gz is never larger than the text
             out.update(in_parts(path, page))
-    project = o.project
-    # The phone's search files: the search stage's second output, ranked like `wanjia search`.
-    out.update(phone_index(project, Vocabulary.of(project.synonyms), {t.id: t.name for t in project.topics},
-                           project_cache(project.root)))
-    numbers = [h.number for h in project.hotlines] + [c.phone for c in project.township.cadres
-                                                      if c.phone and (c.phone_public or internal)]
+        else:
+            out[path] = page
     return {path: tel_links(drop_empty_columns(page), numbers) if isinstance(page, str) and path.endswith(".md")
             else page for path, page in out.items()}
 
