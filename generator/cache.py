@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata
@@ -35,6 +36,10 @@ def code_digest() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{name}=-\0".encode())
     return h.hexdigest()
+
+
+DAY = 86400.0
+KEEP_DAYS = 14   # an entry unused for this long is removed (Cache.prune)
 
 
 class Cache:
@@ -65,15 +70,46 @@ class Cache:
 
     def get(self, kind: str, inputs: str | bytes) -> bytes | None:
         path = self._path(kind, inputs)
+        data = None
         try:
-            data = path.read_bytes() if path else None
+            if path is not None:
+                with path.open("rb") as f:
+                    data = f.read()
+                    used = os.fstat(f.fileno()).st_mtime
+                if used < time.time() - DAY:   # an entry in use is kept from prune (once a day is enough)
+                    os.utime(path)
         except OSError:  # absent, or unreadable: made again
-            data = None
+            pass
         if data is None:
             self.misses += 1
         else:
             self.hits += 1
         return data
+
+    def prune(self, days: float = KEEP_DAYS) -> int:
+        """Remove the entries no build has used for `days` (an old version of a page, a zip entry
+        of a file since changed): without this a township's cache grows with every edit. At most
+        once a day; returns the entries removed."""
+        if self.folder is None:
+            return 0
+        marker = self.folder / ".pruned"
+        now = time.time()
+        try:
+            if marker.stat().st_mtime > now - DAY:
+                return 0
+        except OSError:
+            pass
+        removed = 0
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+            for path in self.folder.rglob("*"):
+                if path != marker and path.is_file() and path.stat().st_mtime < now - days * DAY:
+                    path.unlink()
+                    removed += 1
+        except OSError:   # a file another build just replaced, a read-only folder: next time
+            pass
+        return removed
 
     def put(self, kind: str, inputs: str | bytes, data: bytes) -> None:
         path = self._path(kind, inputs)

@@ -151,12 +151,14 @@ def plan_inputs(project: Project, year: PlanYear) -> str:
         return _last_inputs[2]
 
     class WithoutBodies(pickle.Pickler):
-        # Hashed, never loaded: a body is left out, a project is its fields (not the lookups and
-        # caches made from them), and with no memo the bytes are the values', whatever objects
-        # they share; a set is its members in order (its own order is the process's hash seed's).
+        # Hashed, never loaded: a value is its fields (not the lookups and caches made from them
+        # later, as a calendar's table of busy days once a plan asked), a material's or lesson's
+        # body left out; with no memo the bytes are the values', whatever objects they share; a
+        # set is its members in order (its own order is the process's hash seed's).
         def reducer_override(self, obj):
-            if isinstance(obj, (Material, Lesson, Project)):
-                return type(obj), tuple("" if f.name == "body" else getattr(obj, f.name)
+            if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+                blank = isinstance(obj, (Material, Lesson))
+                return type(obj), tuple("" if blank and f.name == "body" else getattr(obj, f.name)
                                         for f in dataclasses.fields(obj) if f.init)
             if isinstance(obj, (set, frozenset)):
                 return type(obj), (sorted(obj, key=repr),)

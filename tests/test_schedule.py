@@ -343,3 +343,17 @@ def test_the_plans_cache_key_is_every_input_but_the_text_of_materials_and_lesson
                                                                *p.township.villages[1:])))]
     assert all(pipeline.plan_inputs(q, year) != key for q in changed)
     assert pipeline.plan_inputs(p, plan_year(p, o.almanac, year.number + 1, Problems())) != key
+
+
+def test_the_plans_cache_key_does_not_change_once_the_plan_is_made():
+    """What a plan leaves on the values it read (the calendar's table of busy days) is not an input:
+    the key before planning and after is the same, so a rebuild finds the plan it stored."""
+    from generator import pipeline
+
+    o = demo_outreach()
+    fresh = plan_year(o.project, o.almanac, o.plan_year.number, Problems())
+    before = pipeline.plan_inputs(o.project, fresh)
+    schedule.plan(o.project, fresh)
+    assert hasattr(fresh.calendar, "_busy_days")
+    pipeline._last_inputs.clear()
+    assert pipeline.plan_inputs(o.project, fresh) == before

@@ -173,6 +173,29 @@ def test_a_cache_entry_is_keyed_on_the_code_that_made_it(tmp_path: Path, monkeyp
     assert blocked.memo("k", "inputs", lambda: b"made") == b"made"   # a cache that cannot be written is skipped
 
 
+def test_the_cache_forgets_what_no_build_used_for_two_weeks(tmp_path: Path):
+    import os
+    import time
+
+    from generator import cache
+
+    c = cache.Cache(tmp_path)
+    for name in ("old", "used", "new"):
+        c.put("k", name, name.encode())
+    paths = {name: c._path("k", name) for name in ("old", "used", "new")}
+    weeks_ago = time.time() - 20 * cache.DAY
+    for name in ("old", "used"):
+        os.utime(paths[name], (weeks_ago, weeks_ago))
+    assert c.get("k", "used") == b"used"   # a build used it: kept
+    assert c.prune() == 1
+    assert {n for n, p in paths.items() if p.exists()} == {"used", "new"}
+    os.utime(paths["new"], (weeks_ago, weeks_ago))
+    assert c.prune() == 0 and paths["new"].exists()   # once a day
+    os.utime(tmp_path / ".pruned", (weeks_ago, weeks_ago))
+    assert c.prune() == 1 and not paths["new"].exists()
+    assert cache.Cache(tmp_path / "absent").prune() == 0 and cache.Cache().prune() == 0
+
+
 def test_plain_mkdocs_build_works_and_is_atomic(tmp_path: Path):
     from mkdocs.commands.build import build
     from mkdocs.config import load_config

@@ -482,7 +482,9 @@ def build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir
         except Busy:
             raise EngineFailed(f"另一个 wanjia build 或 serve 一直在生成网站（等了 {BUILD_WAIT / 60:.0f} 分钟）："
                                "请等它结束，或关掉它再试") from None
-        return _build_site(root, source, strict=strict, site_dir=site_dir, preview=preview)
+        site = _build_site(root, source, strict=strict, site_dir=site_dir, preview=preview)
+        project_cache(root).prune()   # under the lock: no other build is writing entries
+        return site
 
 
 def _build_site(root: Path, source: SiteSource, *, strict: bool = False, site_dir: str | None = None,
